@@ -1,0 +1,170 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+pc4_validator = RegexValidator(r"^[1-9][0-9]{3}$", _("Enter four digits, for example 1234."))
+letters_validator = RegexValidator(r"^([A-Z]{2})?$", _("Enter two capital letters, or leave empty."))
+
+
+class Neighbourhood(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    municipality = models.CharField(_("municipality"), max_length=100)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("neighbourhood")
+        verbose_name_plural = _("neighbourhoods")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Postcode(models.Model):
+    """A PC4 area, or a PC6 range (PC4 plus letters), that belongs to a neighbourhood.
+
+    Empty letters cover the whole PC4 area; an entry with letters is more specific
+    and wins, so a street that straddles a border can be split.
+    """
+
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="postcodes")
+    digits = models.CharField(_("digits"), max_length=4, validators=[pc4_validator])
+    letters = models.CharField(_("letters"), max_length=2, blank=True, validators=[letters_validator])
+
+    class Meta:
+        ordering = ["digits", "letters"]
+        verbose_name = _("postcode")
+        verbose_name_plural = _("postcodes")
+        constraints = [
+            models.UniqueConstraint(fields=["digits", "letters"], name="postcode_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.digits} {self.letters}".strip()
+
+
+class Partner(models.Model):
+    """A chain partner organisation (ketenpartner): home care, housing, social team."""
+
+    class Kind(models.TextChoices):
+        CARE = "care", _("Care provider")
+        HOUSING = "housing", _("Housing corporation")
+        SOCIAL_TEAM = "social_team", _("Social team")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    neighbourhoods = models.ManyToManyField(
+        Neighbourhood, related_name="partners", blank=True, verbose_name=_("neighbourhoods covered")
+    )
+    ack_window_minutes = models.PositiveIntegerField(_("acknowledgement window (minutes)"), default=24 * 60)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str | None, password: str | None = None, **fields) -> "User":
+        email = self.normalize_email(email) if email else None
+        user = self.model(email=email, **fields)
+        user.set_password(password) if password else user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True, email_confirmed_at=timezone.now())
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Email is optional: a worker can create an account for a resident
+    who is not online, and such an account simply cannot log in."""
+
+    class Language(models.TextChoices):
+        DUTCH = "nl", _("Dutch")
+        ENGLISH = "en", _("English")
+
+    email = models.EmailField(_("email address"), unique=True, blank=True, null=True)
+    display_name = models.CharField(_("display name"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    street = models.CharField(_("street and house number"), max_length=150, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        related_name="residents",
+        null=True,
+        blank=True,
+        verbose_name=_("home neighbourhood"),
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.DUTCH)
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        null=True,
+        blank=True,
+        verbose_name=_("partner organisation (staff)"),
+    )
+    is_coordinator = models.BooleanField(_("coordinator"), default=False)
+    is_staff = models.BooleanField(_("admin access"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email or f"#{self.pk}"
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+
+class WorkerAssignment(models.Model):
+    """A neighbourhood worker (buurtwerker) assigned to one neighbourhood."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="worker_assignments")
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="worker_assignments")
+    organisation = models.CharField(_("welfare organisation"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("assigned"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("worker assignment")
+        verbose_name_plural = _("worker assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "neighbourhood"], name="worker_assignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.neighbourhood}"

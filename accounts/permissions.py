@@ -1,0 +1,62 @@
+"""Who belongs where: the one place that decides a user's neighbourhoods.
+
+Every other app asks these helpers; nobody else reads roles off the models.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Neighbourhood, User, WorkerAssignment
+
+_CACHE_ATTR = "_samsam_worker_neighbourhood_ids"
+
+
+def worker_neighbourhood_ids(user: User) -> frozenset[int]:
+    """The neighbourhoods a user works in as a buurtwerker (cached on the user object)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = frozenset(
+            WorkerAssignment.objects.filter(user=user).values_list("neighbourhood_id", flat=True)
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def member_neighbourhood_ids(user: User) -> frozenset[int]:
+    """The neighbourhoods whose board a user may read: home plus those they work in."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    home = {user.neighbourhood_id} if user.neighbourhood_id else set()
+    return frozenset(home) | worker_neighbourhood_ids(user)
+
+
+def is_worker_of(user: User, neighbourhood_id: int) -> bool:
+    return neighbourhood_id in worker_neighbourhood_ids(user)
+
+
+def is_worker(user: User) -> bool:
+    return bool(worker_neighbourhood_ids(user))
+
+
+def neighbourhoods_for(user: User) -> QuerySet[Neighbourhood]:
+    return Neighbourhood.objects.filter(pk__in=member_neighbourhood_ids(user))
+
+
+def access_neighbourhood(*, user: User, slug: str) -> Neighbourhood:
+    """The neighbourhood with this slug if the user belongs there; 404 otherwise,
+    the same as for a slug that does not exist."""
+    try:
+        return neighbourhoods_for(user).get(slug=slug)
+    except Neighbourhood.DoesNotExist:
+        raise Http404 from None
+
+
+def home_neighbourhood(user: User) -> Neighbourhood | None:
+    """Where a user lands: home, or else the first neighbourhood they work in."""
+    if not user.is_authenticated:
+        return None
+    if user.neighbourhood_id:
+        return user.neighbourhood
+    return neighbourhoods_for(user).first()

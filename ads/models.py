@@ -1,0 +1,185 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Neighbourhood, Partner
+
+TITLE_MAX = 120
+DESCRIPTION_MAX = 2000
+REPLY_MAX = 2000
+
+
+def default_expiry():
+    return timezone.now() + timedelta(days=settings.AD_LIFETIME_DAYS)
+
+
+class Category(models.Model):
+    name_nl = models.CharField(_("name in Dutch"), max_length=60)
+    name_en = models.CharField(_("name in English"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    partners = models.ManyToManyField(
+        Partner, related_name="categories", blank=True, verbose_name=_("partners covering this category")
+    )
+
+    class Meta:
+        ordering = ["position", "name_nl"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" else self.name_nl
+
+
+class Ad(models.Model):
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("Request for help")
+        OFFER = "offer", _("Offer of help")
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        TODAY = "today", _("Today")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        MATCHED = "matched", _("Helper found")
+        DONE = "done", _("Done")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    class Moderation(models.TextChoices):
+        VISIBLE = "visible", _("Visible")
+        PENDING = "pending", _("Waiting for approval")
+        HIDDEN = "hidden", _("Hidden")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="ads", verbose_name=_("category"))
+    title = models.CharField(_("title"), max_length=TITLE_MAX, validators=[MinLengthValidator(3)])
+    description = models.TextField(
+        _("description"), max_length=DESCRIPTION_MAX, validators=[MaxLengthValidator(DESCRIPTION_MAX)]
+    )
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.PROTECT, related_name="ads")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ads", verbose_name=_("author")
+    )
+    # Who posted it on the author's behalf (a relative or a worker); replies reach them too.
+    proxy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="ads_on_behalf",
+        null=True,
+        blank=True,
+        verbose_name=_("posted on behalf by"),
+    )
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    wanted_on = models.DateField(_("wanted on"), null=True, blank=True, help_text=_("Empty means flexible."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    moderation = models.CharField(
+        _("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.VISIBLE
+    )
+    helper = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="ads_helped",
+        null=True,
+        blank=True,
+        verbose_name=_("helper"),
+    )
+    thanks = models.TextField(
+        _("thank-you note"), max_length=REPLY_MAX, blank=True, validators=[MaxLengthValidator(REPLY_MAX)]
+    )
+    escalation_consent = models.BooleanField(_("partner may contact me"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    expires_at = models.DateTimeField(_("expires"), default=default_expiry)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Maintained by a PostgreSQL trigger (see migration 0002); stays empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("ad")
+        verbose_name_plural = _("ads")
+        indexes = [
+            # The board: visible ads of one neighbourhood, newest first, keyset-paged.
+            models.Index(
+                F("neighbourhood"),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="ad_board_idx",
+                condition=Q(moderation="visible"),
+            ),
+            models.Index(
+                F("neighbourhood"),
+                F("status"),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="ad_board_status_idx",
+                condition=Q(moderation="visible"),
+            ),
+            models.Index(F("author"), F("created_at").desc(), name="ad_author_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="request") | Q(escalation_consent=False), name="ad_consent_only_on_requests"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.WITHDRAWN, self.Status.EXPIRED)
+
+
+class Conversation(models.Model):
+    """The exchange between an ad's author and one responder."""
+
+    ad = models.ForeignKey(Ad, on_delete=models.CASCADE, related_name="conversations")
+    responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations"
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    last_reply_at = models.DateTimeField(_("last reply"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        constraints = [
+            models.UniqueConstraint(fields=["ad", "responder"], name="conversation_one_per_responder"),
+        ]
+        indexes = [models.Index(F("responder"), F("last_reply_at").desc(), name="conversation_responder_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ad} / {self.responder}"
+
+
+class Reply(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="replies")
+    body = models.TextField(_("message"), max_length=REPLY_MAX, validators=[MaxLengthValidator(REPLY_MAX)])
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        indexes = [models.Index(fields=["conversation", "id"], name="reply_conversation_idx")]
+
+    def __str__(self) -> str:
+        return self.body[:40]

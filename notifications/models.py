@@ -1,0 +1,1 @@
+# Stored notifications arrive with the live-updates work (issue 3).

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views import defaults
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from samsam.api import json_not_found
+from samsam.health import healthz
+
+api_v1 = [
+    path("", include("accounts.api_urls")),
+    path("", include("ads.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("ads.urls")),
+    path("account/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", healthz, name="healthz"),
+]
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # API clients get JSON, the same body as a 404 from inside a view.
+    if request.path.startswith("/api/"):
+        return json_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+if settings.DEBUG:
+    admin.site.site_header = "SamSam"

@@ -1,0 +1,82 @@
+"""Personas shared by every test: the cast of the permission matrix.
+
+In CI (CI=true) a test marked `postgres` or `redis` that cannot run fails instead of
+skipping, so a green run means the real services were exercised.
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts.models import Neighbourhood, User
+from ads.models import Ad, Conversation
+from tests import factories
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI requires this test to run: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _require_services(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _unavailable("needs PostgreSQL (set DATABASE_URL)")
+    if request.node.get_closest_marker("redis") and not settings.REDIS_URL:
+        _unavailable("needs Redis (set REDIS_URL)")
+
+
+@dataclass
+class Cast:
+    noord: Neighbourhood
+    zuid: Neighbourhood
+    author: User  # resident of Noord who placed `ad`
+    responder: User  # resident of Noord in a conversation on `ad`
+    neighbour: User  # resident of Noord, not in any conversation
+    outsider: User  # resident of Zuid
+    worker: User  # neighbourhood worker of Noord
+    other_worker: User  # neighbourhood worker of Zuid
+    partner_staff: User  # staff of a partner covering Noord
+    coordinator: User
+    ad: Ad  # an open request in Noord
+    conversation: Conversation  # between author and responder on `ad`
+    zuid_ad: Ad  # an open request in Zuid
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    noord = factories.NeighbourhoodFactory(slug="noord", name="Noord")
+    zuid = factories.NeighbourhoodFactory(slug="zuid", name="Zuid")
+    author = factories.UserFactory(neighbourhood=noord, display_name="Anna")
+    responder = factories.UserFactory(neighbourhood=noord, display_name="Bram")
+    neighbour = factories.UserFactory(neighbourhood=noord, display_name="Noor")
+    outsider = factories.UserFactory(neighbourhood=zuid, display_name="Cor")
+    worker = factories.WorkerAssignmentFactory(neighbourhood=noord, user__display_name="Wout").user
+    other_worker = factories.WorkerAssignmentFactory(neighbourhood=zuid, user__display_name="Zeno").user
+    partner = factories.PartnerFactory()
+    partner.neighbourhoods.add(noord)
+    partner_staff = factories.UserFactory(neighbourhood=None, partner=partner, display_name="Pia")
+    coordinator = factories.UserFactory(neighbourhood=None, is_coordinator=True, display_name="Coco")
+    ad = factories.AdFactory(author=author, title="Boodschappen op dinsdag")
+    conversation = factories.ConversationFactory(ad=ad, responder=responder)
+    factories.ReplyFactory(conversation=conversation, author=responder)
+    zuid_ad = factories.AdFactory(author=outsider, title="Hulp in Zuid")
+    return Cast(noord, zuid, author, responder, neighbour, outsider, worker, other_worker, partner_staff,
+                coordinator, ad, conversation, zuid_ad)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def api_as(user: User | None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client

@@ -1,0 +1,88 @@
+import factory
+from django.utils import timezone
+
+from accounts.models import Neighbourhood, Partner, Postcode, User, WorkerAssignment
+from ads.models import Ad, Category, Conversation, Reply
+
+PASSWORD = "buurthulp-test-123"
+
+
+class NeighbourhoodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Neighbourhood
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Buurt {n}")
+    slug = factory.Sequence(lambda n: f"buurt-{n}")
+    municipality = "Utrecht"
+
+
+class PostcodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Postcode
+
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    digits = factory.Sequence(lambda n: str(1000 + n))
+    letters = ""
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Buur {n}")
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    email_confirmed_at = factory.LazyFunction(timezone.now)
+    password = factory.django.Password(PASSWORD)
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Thuiszorg {n}")
+    slug = factory.Sequence(lambda n: f"partner-{n}")
+    kind = Partner.Kind.CARE
+
+
+class WorkerAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkerAssignment
+
+    user = factory.SubFactory(UserFactory, neighbourhood=None)
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+
+
+def category(slug: str = "boodschappen") -> Category:
+    return Category.objects.get(slug=slug)
+
+
+class AdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ad
+
+    kind = Ad.Kind.REQUEST
+    category = factory.LazyFunction(category)
+    title = factory.Sequence(lambda n: f"Hulp gezocht {n}")
+    description = "Wie kan mij helpen met boodschappen doen?"
+    author = factory.SubFactory(UserFactory)
+    neighbourhood = factory.LazyAttribute(lambda ad: ad.author.neighbourhood)
+
+
+class ConversationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conversation
+
+    ad = factory.SubFactory(AdFactory)
+    responder = factory.SubFactory(UserFactory, neighbourhood=factory.SelfAttribute("..ad.neighbourhood"))
+
+
+class ReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reply
+
+    conversation = factory.SubFactory(ConversationFactory)
+    author = factory.SelfAttribute("conversation.responder")
+    body = "Ik kan morgen helpen."

@@ -31,6 +31,12 @@ def _require_services(request: pytest.FixtureRequest) -> None:
         _unavailable("needs Redis (set REDIS_URL)")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # The production hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Cast:
     noord: Neighbourhood

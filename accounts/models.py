@@ -63,6 +63,9 @@ class Partner(models.Model):
         Neighbourhood, related_name="partners", blank=True, verbose_name=_("neighbourhoods covered")
     )
     ack_window_minutes = models.PositiveIntegerField(_("acknowledgement window (minutes)"), default=24 * 60)
+    # Optional: escalations are also POSTed here as signed JSON (HMAC-SHA256 with the secret).
+    webhook_url = models.URLField(_("webhook URL"), blank=True)
+    webhook_secret = models.CharField(_("webhook secret"), max_length=128, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -168,3 +171,18 @@ class WorkerAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.neighbourhood}"
+
+
+class WebsocketTicket(models.Model):
+    """A short-lived, single-use ticket that lets an API client open a websocket.
+
+    Only a hash of the ticket is stored, so a database dump cannot be replayed."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="websocket_tickets")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="ws_ticket_expiry_idx")]

@@ -100,6 +100,19 @@ class Ad(models.Model):
         _("thank-you note"), max_length=REPLY_MAX, blank=True, validators=[MaxLengthValidator(REPLY_MAX)]
     )
     escalation_consent = models.BooleanField(_("partner may contact me"), default=False)
+    # Set when a worker records consent given on the phone.
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("consent recorded by"),
+    )
+    # The first reply by someone other than the author: it stops the escalation ladder.
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    # The halfway "still needed?" nudge of the escalation ladder was sent.
+    nudged_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     expires_at = models.DateTimeField(_("expires"), default=default_expiry)
@@ -128,6 +141,14 @@ class Ad(models.Model):
                 condition=Q(moderation="visible"),
             ),
             models.Index(F("author"), F("created_at").desc(), name="ad_author_idx"),
+            # The escalation scan: open requests nobody answered yet, oldest first.
+            models.Index(
+                F("created_at"),
+                name="ad_unanswered_idx",
+                condition=Q(status="open", kind="request", first_response_at__isnull=True),
+            ),
+            # The expiry job.
+            models.Index(F("expires_at"), name="ad_expiry_idx", condition=Q(status__in=["open", "matched"])),
         ]
         constraints = [
             models.CheckConstraint(
@@ -183,3 +204,43 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return self.body[:40]
+
+
+class AdEvent(models.Model):
+    """Everything that happens on an ad, in order: the cursor of its live stream.
+
+    A websocket push is only a hint carrying (type, cursor); a client that was away
+    asks for all events after its cursor, so nothing is lost."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply.created", _("New reply")
+        HELPER = "ad.matched", _("Helper chosen")
+        CLOSED = "ad.closed", _("Closed")
+        WITHDRAWN = "ad.withdrawn", _("Withdrawn")
+        UPDATED = "ad.updated", _("Changed")
+
+    ad = models.ForeignKey(Ad, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # Set for events inside one conversation: only its two people (and workers) see them.
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["ad", "id"], name="adevent_cursor_idx")]
+
+
+from ads.escalation.models import Escalation, EscalationRule, EscalationStep, Heartbeat, WebhookDelivery  # noqa: E402
+
+__all__ = [
+    "Ad",
+    "AdEvent",
+    "Category",
+    "Conversation",
+    "Escalation",
+    "EscalationRule",
+    "EscalationStep",
+    "Heartbeat",
+    "Reply",
+    "WebhookDelivery",
+]

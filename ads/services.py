@@ -106,6 +106,9 @@ def reply_post(*, ad: Ad, author: User, body: str, conversation: Conversation | 
         reply.full_clean(exclude=["conversation", "author"])
         reply.save()
         Conversation.objects.filter(pk=conversation.pk).update(last_reply_at=now)
+        if ad.first_response_at is None and not is_author(author, ad):
+            ad.first_response_at = now
+            ad.save(update_fields=["first_response_at"])
     return reply
 
 

@@ -1,0 +1,135 @@
+"""The escalation ladder's records: rules, escalations and their history.
+
+Escalations are derived from the database by a periodic scan; the unique constraints
+below make a duplicate impossible, whoever runs the scan and however often.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_THRESHOLD_MINUTES = 48 * 60
+TODAY_THRESHOLD_MINUTES = 4 * 60
+
+
+class EscalationRule(models.Model):
+    """How long a request may stay unanswered before it is passed on. Empty fields
+    match anything; the most specific rule wins."""
+
+    neighbourhood = models.ForeignKey(
+        "accounts.Neighbourhood", on_delete=models.CASCADE, null=True, blank=True, related_name="escalation_rules"
+    )
+    category = models.ForeignKey(
+        "ads.Category", on_delete=models.CASCADE, null=True, blank=True, related_name="escalation_rules"
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=10, blank=True, choices=[("normal", _("Normal")), ("today", _("Today"))]
+    )
+    threshold_minutes = models.PositiveIntegerField(_("threshold (minutes)"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("escalation rule")
+        verbose_name_plural = _("escalation rules")
+        constraints = [
+            models.UniqueConstraint(fields=["neighbourhood", "category", "urgency"], name="escalation_rule_unique"),
+            models.CheckConstraint(condition=Q(threshold_minutes__gte=1), name="escalation_rule_threshold_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.neighbourhood or '*'} / {self.category or '*'} / {self.urgency or '*'}: {self.threshold_minutes}"
+
+
+class Escalation(models.Model):
+    """An unanswered request handed to one partner, or to the neighbourhood's workers
+    when `partner` is empty."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for a partner")
+        CLAIMED = "claimed", _("Picked up")
+        RESOLVED = "resolved", _("Resolved")
+        DECLINED = "declined", _("Declined")
+        HANDED_BACK = "handed_back", _("Handed back")
+        RAISED = "raised", _("Raised to the coordinator")
+        CANCELLED = "cancelled", _("No longer needed")
+
+    class Outcome(models.TextChoices):
+        HELPED = "helped", _("Helped")
+        REFERRED = "referred", _("Referred elsewhere")
+        NOT_OUR_REMIT = "not_our_remit", _("Not our remit")
+        RESIDENT_DECLINED = "resident_declined", _("Resident declined")
+        UNREACHABLE = "unreachable", _("Could not reach the resident")
+        NO_LONGER_NEEDED = "no_longer_needed", _("No longer needed")
+
+    ad = models.ForeignKey("ads.Ad", on_delete=models.CASCADE, related_name="escalations")
+    partner = models.ForeignKey(
+        "accounts.Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
+    )
+    step = models.PositiveSmallIntegerField(default=1)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    raised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ad", "partner", "step"], name="escalation_once_per_partner_step",
+                condition=Q(partner__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["ad", "step"], name="escalation_once_to_workers_per_step", condition=Q(partner__isnull=True)
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partner", "state", "created_at"], name="escalation_inbox_idx"),
+            models.Index(fields=["created_at"], name="escalation_unclaimed_idx", condition=Q(state="open")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ad_id} → {self.partner or 'workers'} ({self.state})"
+
+
+class EscalationStep(models.Model):
+    """The history of an escalation: every step, timestamped and attributed."""
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class WebhookDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="webhook_deliveries")
+    event = models.CharField(max_length=30)
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+
+class Heartbeat(models.Model):
+    """The canary task's last beat: /healthz reports how long ago the workers ran."""
+
+    name = models.CharField(max_length=40, unique=True)
+    beat_at = models.DateTimeField()

@@ -113,6 +113,8 @@ class Ad(models.Model):
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     # The halfway "still needed?" nudge of the escalation ladder was sent.
     nudged_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    # When the ladder passed it on (to partners or workers): it leaves the scan's index then.
+    escalated_at = models.DateTimeField(_("passed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     expires_at = models.DateTimeField(_("expires"), default=default_expiry)
@@ -146,6 +148,14 @@ class Ad(models.Model):
                 F("created_at"),
                 name="ad_unanswered_idx",
                 condition=Q(status="open", kind="request", first_response_at__isnull=True),
+            ),
+            # The ladder scan: what is still on the ladder, so one scan costs what is due, not
+            # every unanswered request that was already passed on.
+            models.Index(
+                F("created_at"),
+                F("id"),
+                name="ad_ladder_due_idx",
+                condition=Q(status="open", kind="request", first_response_at__isnull=True, escalated_at__isnull=True),
             ),
             # The expiry job.
             models.Index(F("expires_at"), name="ad_expiry_idx", condition=Q(status__in=["open", "matched"])),

@@ -92,3 +92,10 @@ def reply_refusal(user: User, ad: Ad, conversation: Conversation | None) -> str 
     if user.pk != conversation.responder_id and not is_author(user, ad):
         return _("Only the two people in this conversation can write in it.")
     return None
+
+
+def edit_refusal(ad: Ad) -> str | None:
+    """Why an ad cannot be changed now, in words for its author; None when it can."""
+    if ad.status != Ad.Status.OPEN:
+        return _("Only an open ad can be changed.")
+    return None

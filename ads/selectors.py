@@ -11,14 +11,18 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Left
 from django.utils.translation import gettext as _
 
 from accounts.models import Neighbourhood, User
 from accounts.permissions import member_neighbourhood_ids
-from ads.models import Ad, Conversation, Reply
+from ads.models import Ad, Category, Conversation, Reply
 from ads.permissions import conversations_visible_to
 
 SEARCH_MAX = 100
+# How much of a description the board shows; one character more is fetched so that
+# the template can tell a cut-off text (truncatechars) from one that just fits.
+SUMMARY_LENGTH = 160
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,18 @@ def board_ads(
 def board_page(*, neighbourhood: Neighbourhood, filters: BoardFilters, cursor: str | None, size: int) -> Page:
     """One page of the board as model instances, for templates: two queries at any size."""
     ads = board_ads(neighbourhood_ids=[neighbourhood.pk], filters=filters, cursor=cursor)
-    rows = ads.select_related("category").defer("search_vector", "description")[: size + 1]
+    rows = (
+        ads.select_related("category")
+        .defer("search_vector", "description")
+        # The card shows the start of the description; fetching all of it would bloat the page query.
+        .annotate(summary=Left("description", SUMMARY_LENGTH + 1))[: size + 1]
+    )
     return _page(rows, size, key=lambda ad: (ad.created_at, ad.pk))
+
+
+def categories() -> QuerySet[Category]:
+    """Every category, in the coordinators' order: for filters and forms."""
+    return Category.objects.order_by("position", "name_nl")
 
 
 AD_LIST_FIELDS = (

@@ -1,4 +1,17 @@
 from django.urls import path
 
+from ads import views
+
 app_name = "ads"
-urlpatterns: list = []
+urlpatterns = [
+    path("buurt/<slug:slug>/", views.board, name="board"),
+    path("advertenties/nieuw/", views.create, name="create"),
+    path("advertenties/<int:pk>/", views.detail, name="detail"),
+    path("advertenties/<int:pk>/bewerken/", views.edit, name="edit"),
+    path("advertenties/<int:pk>/reageren/", views.reply, name="reply"),
+    path("advertenties/<int:pk>/helper/", views.helper, name="helper"),
+    path("advertenties/<int:pk>/afsluiten/", views.close, name="close"),
+    path("advertenties/<int:pk>/intrekken/", views.withdraw, name="withdraw"),
+    path("mijn/advertenties/", views.mine, name="mine"),
+    path("mijn/gesprekken/", views.conversations, name="conversations"),
+]

@@ -239,6 +239,13 @@ AD_LIFETIME_DAYS = env_int("AD_LIFETIME_DAYS", 30)
 BOARD_PAGE_SIZE = env_int("BOARD_PAGE_SIZE", 20)
 API_MAX_PAGE_SIZE = 100
 
+# The escalation ladder: how often beat runs the scan and the raise of unclaimed
+# escalations, how many requests one batch handles, and how long the neighbourhood's
+# workers have to pick up one addressed to them (partners set their own window).
+ESCALATION_SCAN_SECONDS = env_int("ESCALATION_SCAN_SECONDS", 60)
+ESCALATION_SCAN_BATCH_SIZE = env_int("ESCALATION_SCAN_BATCH_SIZE", 500)
+ESCALATION_WORKER_ACK_MINUTES = env_int("ESCALATION_WORKER_ACK_MINUTES", 24 * 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -6,7 +6,8 @@ below make a duplicate impossible, whoever runs the scan and however often.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,14 @@ class EscalationRule(models.Model):
         verbose_name = _("escalation rule")
         verbose_name_plural = _("escalation rules")
         constraints = [
-            models.UniqueConstraint(fields=["neighbourhood", "category", "urgency"], name="escalation_rule_unique"),
+            # Empty fields count as equal here (NULLs would not), so each level has one rule.
+            models.UniqueConstraint(
+                Coalesce("neighbourhood", Value(0)),
+                Coalesce("category", Value(0)),
+                "urgency",
+                name="escalation_rule_unique",
+                violation_error_message=_("There is already a rule for this neighbourhood, category and urgency."),
+            ),
             models.CheckConstraint(condition=Q(threshold_minutes__gte=1), name="escalation_rule_threshold_positive"),
         ]
 

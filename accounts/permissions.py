@@ -3,7 +3,9 @@
 Every other app asks these helpers; nobody else reads roles off the models.
 """
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from accounts.models import Neighbourhood, User, WorkerAssignment
@@ -60,3 +62,19 @@ def home_neighbourhood(user: User) -> Neighbourhood | None:
     if user.neighbourhood_id:
         return user.neighbourhood
     return neighbourhoods_for(user).first()
+
+
+def users_for_neighbourhood(*, user_ids: Iterable[int], neighbourhood_id: int) -> list[User]:
+    """Users read fresh, with whether they work in one neighbourhood: one query for any
+    number. Long-lived websockets ask again for every event whether their users still
+    belong. Their role cache covers only that neighbourhood: ask about it, then drop them."""
+    works_here = Exists(WorkerAssignment.objects.filter(user=OuterRef("pk"), neighbourhood_id=neighbourhood_id))
+    users = User.objects.filter(pk__in=list(user_ids)).only("id", "is_active", "neighbourhood_id")
+    users = list(users.annotate(works_here=works_here))
+    for user in users:
+        setattr(user, _CACHE_ATTR, frozenset({neighbourhood_id}) if user.works_here else frozenset())
+    return users
+
+
+def active_user_ids(*, user_ids: Iterable[int]) -> set[int]:
+    return set(User.objects.filter(pk__in=list(user_ids), is_active=True).values_list("pk", flat=True))

@@ -1,5 +1,7 @@
 import hashlib
 import logging
+import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -13,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import User, WebsocketTicket
 from accounts.selectors import neighbourhood_for_postcode, postcode_parse
 
 logger = logging.getLogger(__name__)
@@ -103,3 +105,36 @@ def profile_update(
 def api_token_for(*, user: User) -> str:
     token, _created = Token.objects.get_or_create(user=user)
     return token.key
+
+
+WS_TICKET_LIFETIME = timedelta(seconds=60)
+
+
+def _ws_ticket_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def ws_ticket_issue(*, user: User) -> tuple[str, datetime]:
+    """A single-use ticket that opens one websocket within a minute. Only its SHA-256
+    hash is stored, so the table is useless to someone who reads it."""
+    now = timezone.now()
+    WebsocketTicket.objects.filter(user=user, expires_at__lt=now).delete()
+    key = secrets.token_urlsafe(32)
+    ticket = WebsocketTicket.objects.create(
+        key_hash=_ws_ticket_hash(key), user=user, created_at=now, expires_at=now + WS_TICKET_LIFETIME
+    )
+    return key, ticket.expires_at
+
+
+def ws_ticket_redeem(*, key: str) -> User | None:
+    """The active user a ticket belongs to, using it up; None for an unknown, expired or
+    used ticket. The conditional UPDATE is the atomic step: of two connections racing
+    with one ticket, exactly one gets the row."""
+    if not key or len(key) > 100:
+        return None
+    key_hash = _ws_ticket_hash(key)
+    now = timezone.now()
+    unused = WebsocketTicket.objects.filter(key_hash=key_hash, used_at__isnull=True, expires_at__gt=now)
+    if unused.update(used_at=now) != 1:
+        return None
+    return User.objects.filter(websocket_tickets__key_hash=key_hash, is_active=True).first()

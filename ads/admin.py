@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from ads.models import Ad, Category
+from ads.escalation.permissions import is_coordinator
+from ads.models import Ad, Category, EscalationRule
 
 
 @admin.register(Category)
@@ -41,3 +42,32 @@ class AdAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(admin.ModelAdmin):
+    """Coordinators set how long a request waits for a neighbour before the ladder
+    passes it on. Empty fields match anything; the most specific rule wins."""
+
+    list_display = ["neighbourhood", "category", "urgency", "threshold_minutes", "created_at"]
+    list_filter = ["neighbourhood", "category", "urgency"]
+    list_select_related = ["neighbourhood", "category"]
+    fields = ["neighbourhood", "category", "urgency", "threshold_minutes"]
+
+    def _allowed(self, request) -> bool:
+        return request.user.is_superuser or is_coordinator(request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._allowed(request)

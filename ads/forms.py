@@ -20,12 +20,19 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if shown else None, errors)
 
 
+class PageForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        # Plain labels read better aloud than "Title:".
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.name
 
 
-class AdForm(forms.Form):
+class AdForm(PageForm):
     """What the author may change: the post form adds the kind."""
 
     category = CategoryChoiceField(
@@ -59,7 +66,7 @@ class AdCreateForm(AdForm):
     field_order = ["kind", "category", "title", "description"]
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(PageForm):
     body = forms.CharField(
         label=_("Your message"),
         max_length=REPLY_MAX,
@@ -70,7 +77,7 @@ class ReplyForm(forms.Form):
     conversation = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class CloseForm(forms.Form):
+class CloseForm(PageForm):
     thanks = forms.CharField(
         label=_("A thank-you note (optional)"),
         required=False,
@@ -80,7 +87,7 @@ class CloseForm(forms.Form):
     )
 
 
-class BoardFilterForm(forms.Form):
+class BoardFilterForm(PageForm):
     """The board's filters, read from the query string (GET)."""
 
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Ad.Kind.choices])

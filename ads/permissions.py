@@ -4,14 +4,23 @@ Pages, the API and (later) consumers and tasks all call these helpers. Something
 user may not see answers 404, exactly like something that does not exist.
 """
 
-from django.core.exceptions import PermissionDenied
+from collections.abc import Collection
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.permissions import is_worker_of, member_neighbourhood_ids, worker_neighbourhood_ids
+from accounts.models import Neighbourhood, User
+from accounts.permissions import (
+    access_neighbourhood,
+    is_worker_of,
+    member_neighbourhood_ids,
+    users_for_neighbourhood,
+    worker_neighbourhood_ids,
+)
 from ads.models import Ad, Conversation
+from notifications.live import Delivery
 
 
 def ads_visible_to(user: User) -> QuerySet[Ad]:
@@ -99,3 +108,50 @@ def edit_refusal(ad: Ad) -> str | None:
     if ad.status != Ad.Status.OPEN:
         return _("Only an open ad can be changed.")
     return None
+
+
+def member_neighbourhood(*, user: User, slug: str) -> Neighbourhood:
+    """A neighbourhood named in input (a filter, a form field) that the user belongs to.
+
+    An unknown slug and another neighbourhood's slug get the same 400, so the answer
+    does not tell whether a neighbourhood exists."""
+    try:
+        return access_neighbourhood(user=user, slug=slug)
+    except Http404:
+        raise ValidationError({"neighbourhood": _("You do not belong to this neighbourhood.")}) from None
+
+
+def ad_stream_deliveries(
+    *, user_ids: Collection[int], ad_id: int, conversation_id: int | None = None
+) -> dict[int, Delivery]:
+    """For websockets following an ad: whether each user gets one of its events. Users and
+    ad are read fresh (two queries for any number of users), so someone deactivated,
+    moved away or no longer shown the ad is revoked; an event inside a conversation
+    reaches only its two people and the neighbourhood's workers."""
+    ad, responder_id = _ad_and_responder(ad_id, conversation_id)
+    if ad is None:
+        return dict.fromkeys(user_ids, Delivery.REVOKE)
+    users = users_for_neighbourhood(user_ids=user_ids, neighbourhood_id=ad.neighbourhood_id)
+    by_id = {user.pk: user for user in users}
+    return {user_id: _delivery(by_id.get(user_id), ad, conversation_id, responder_id) for user_id in user_ids}
+
+
+def _ad_and_responder(ad_id: int, conversation_id: int | None) -> tuple[Ad | None, int | None]:
+    fields = ("author_id", "proxy_id", "neighbourhood_id", "moderation")  # not the large search_vector
+    if conversation_id is None:
+        return Ad.objects.filter(pk=ad_id).only(*fields).first(), None
+    conversation = (
+        Conversation.objects.filter(pk=conversation_id, ad_id=ad_id)
+        .select_related("ad")
+        .only("responder_id", *(f"ad__{name}" for name in fields))
+        .first()
+    )
+    return (conversation.ad, conversation.responder_id) if conversation else (None, None)
+
+
+def _delivery(user: User | None, ad: Ad, conversation_id: int | None, responder_id: int | None) -> Delivery:
+    if user is None or not can_view_ad(user, ad):
+        return Delivery.REVOKE
+    if conversation_id is None or can_see_all_conversations(user, ad) or user.pk == responder_id:
+        return Delivery.FORWARD
+    return Delivery.SKIP

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Neighbourhood, User
 from accounts.permissions import member_neighbourhood_ids
-from ads.models import Ad, Category, Conversation, Reply
+from ads.escalation.services import StopReason, ladder_stop
+from ads.models import Ad, AdEvent, Category, Conversation, Reply
 from ads.permissions import is_author, reply_refusal
+from notifications.live import AdLiveEvent, ad_group, publish
 
 EDITABLE_FIELDS = ("category", "title", "description", "urgency", "wanted_on", "escalation_consent")
 
@@ -76,7 +78,24 @@ def ad_update(*, ad: Ad, editor: User, changes: dict) -> Ad:
                 setattr(ad, field, value.strip() if isinstance(value, str) else value)
         if ad.kind != Ad.Kind.REQUEST:
             ad.escalation_consent = False
-        return _clean_and_save(ad)
+        _clean_and_save(ad)
+        ad_event_record(ad=ad, kind=AdEvent.Kind.UPDATED)
+        return ad
+
+
+def ad_event_record(
+    *, ad: Ad, kind: str, conversation: Conversation | None = None, reply: Reply | None = None
+) -> AdEvent:
+    """Record what happened on an ad and push its cursor to the ad's websockets after commit.
+
+    Call inside the transaction that holds the ad's row lock (select_for_update): events
+    of one ad then commit in id order, so a client reading "since <cursor>" skips none."""
+    event = AdEvent.objects.create(ad=ad, kind=kind, conversation=conversation, reply=reply)
+    push: AdLiveEvent = {"type": kind, "cursor": event.pk, "ad": ad.pk}
+    if conversation is not None:
+        push["conversation"] = conversation.pk
+    publish(ad_group(ad.pk), push)
+    return event
 
 
 def _require_author(ad: Ad, user: User) -> None:
@@ -106,9 +125,11 @@ def reply_post(*, ad: Ad, author: User, body: str, conversation: Conversation | 
         reply.full_clean(exclude=["conversation", "author"])
         reply.save()
         Conversation.objects.filter(pk=conversation.pk).update(last_reply_at=now)
+        ad_event_record(ad=ad, kind=AdEvent.Kind.REPLY, conversation=conversation, reply=reply)
         if ad.first_response_at is None and not is_author(author, ad):
             ad.first_response_at = now
             ad.save(update_fields=["first_response_at"])
+            ladder_stop(ad=ad, reason=StopReason.REPLY, now=now, actor=author)
     return reply
 
 
@@ -124,6 +145,7 @@ def helper_choose(*, ad: Ad, chooser: User, conversation: Conversation) -> Ad:
         ad.helper_id = conversation.responder_id
         ad.status = Ad.Status.MATCHED
         ad.save(update_fields=["helper", "status", "updated_at"])
+        ad_event_record(ad=ad, kind=AdEvent.Kind.HELPER)
     return ad
 
 
@@ -146,4 +168,8 @@ def _finish(ad: Ad, status: str, thanks: str = "") -> Ad:
         ad.status = status
         ad.thanks = thanks
         ad.closed_at = timezone.now()
-        return _clean_and_save(ad, update_fields=["status", "thanks", "closed_at", "updated_at"])
+        stop = StopReason.CLOSED if status == Ad.Status.DONE else StopReason.WITHDRAWN
+        ladder_stop(ad=ad, reason=stop, now=ad.closed_at)
+        _clean_and_save(ad, update_fields=["status", "thanks", "closed_at", "updated_at"])
+        ad_event_record(ad=ad, kind=AdEvent.Kind.CLOSED if status == Ad.Status.DONE else AdEvent.Kind.WITHDRAWN)
+        return ad

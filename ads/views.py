@@ -16,10 +16,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.models import Neighbourhood, User
 from accounts.permissions import access_neighbourhood, home_neighbourhood
-from ads import selectors, services
+from ads import selectors, selectors_live, services
 from ads.forms import AdCreateForm, AdForm, BoardFilterForm, CloseForm, ReplyForm, add_service_error
 from ads.models import Ad, Conversation
 from ads.permissions import (
@@ -30,6 +31,7 @@ from ads.permissions import (
     is_author,
     reply_refusal,
 )
+from ads.selectors import BoardFilters
 
 MY_PAGE_SIZE = 20
 
@@ -43,7 +45,7 @@ def _detail_url(ad: Ad, conversation_id: int | None = None) -> str:
     return f"{url}#conversation-{conversation_id}" if conversation_id else url
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home.html")
@@ -54,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def board(request: HttpRequest, slug: str) -> HttpResponse:
     neighbourhood = access_neighbourhood(user=request.user, slug=slug)
     form = BoardFilterForm(request.GET)
@@ -71,7 +73,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "page": page,
         "cursor": cursor,
-        "filtered": any(request.GET.get(name) for name in ("kind", "category", "q")),
+        "filtered": form.filters() != BoardFilters(status=Ad.Status.OPEN),
         "summary_length": selectors.SUMMARY_LENGTH,
     }
     return render(request, "ads/board.html", context, status=400 if form.errors else 200)
@@ -91,7 +93,7 @@ def _reply_form(data=None, conversation: Conversation | None = None) -> ReplyFor
     return ReplyForm(data, initial=initial, auto_id=f"id_reply{key}_%s")
 
 
-def _conversation_block(user, ad: Ad, conversation: Conversation, bound: ReplyForm | None) -> ConversationBlock:
+def _conversation_block(user: User, ad: Ad, conversation: Conversation, bound: ReplyForm | None) -> ConversationBlock:
     refusal = reply_refusal(user, ad, conversation)
     # A form sent back with an error stays on the page, so that the typed text is not lost.
     form = bound or (None if refusal else _reply_form(conversation=conversation))
@@ -108,6 +110,7 @@ def _detail_response(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
+    live_cursor = selectors_live.ad_last_cursor(ad=ad)  # before the replies: see its docstring
     conversations = selectors.ad_conversations(user=user, ad=ad)
     target = conversation.pk if conversation else None
     blocks = [_conversation_block(user, ad, c, form if c.pk == target else None) for c in conversations]
@@ -127,6 +130,7 @@ def _detail_response(
         "new_form": new_form,
         "new_refusal": new_refusal,
         "problems": (problems or []) + _form_problems(form),
+        "live_cursor": live_cursor,
     }
     return render(request, "ads/detail.html", context, status=status)
 
@@ -138,7 +142,7 @@ def _form_problems(form: forms.Form | None) -> list[str]:
 
 
 @login_required
-@require_GET
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_response(request, access_ad(user=request.user, ad_id=pk))
 
@@ -210,7 +214,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ads/withdraw.html", {"ad": ad, "form": form}, status=400 if form.errors else 200)
 
 
-def _posting_neighbourhood(user):
+def _posting_neighbourhood(user: User) -> Neighbourhood | None:
     # Residents post at home (the service's default); a worker without a home posts
     # in the first neighbourhood they work in.
     return None if user.neighbourhood_id else home_neighbourhood(user)
@@ -254,14 +258,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def mine(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.ads_of_author(user=request.user), MY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "ads/mine.html", {"page": page})
 
 
 @login_required
-@require_GET
+@require_safe
 def conversations(request: HttpRequest) -> HttpResponse:
     rows = selectors.conversations_of_responder(user=request.user)
     page = Paginator(rows, MY_PAGE_SIZE).get_page(request.GET.get("page"))

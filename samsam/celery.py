@@ -17,6 +17,27 @@ app.conf.update(
     task_time_limit=90,
     task_ignore_result=True,
     broker_connection_retry_on_startup=True,
-    beat_max_loop_interval=30,
+    # Beat wakes at least this often, so a changed schedule or a missed tick costs seconds.
+    beat_max_loop_interval=5,
 )
 app.autodiscover_tasks()
+app.autodiscover_tasks(["ads.escalation"])
+
+
+@app.on_after_configure.connect
+def _beat_schedule(sender: Celery, **kwargs) -> None:
+    """The periodic jobs, in code. Each is idempotent and derives its work from the
+    database, so a second beat started by mistake duplicates messages, never rows. A
+    message older than its interval is dropped unread: the next run covers it."""
+    from django.conf import settings
+
+    every = float(settings.ESCALATION_SCAN_SECONDS)
+    sender.conf.beat_schedule = {
+        "escalation-scan": {"task": "ads.escalation.scan", "schedule": every, "options": {"expires": every}},
+        "escalation-raise-unclaimed": {
+            "task": "ads.escalation.raise_unclaimed",
+            "schedule": every,
+            "options": {"expires": every},
+        },
+        "heartbeat": {"task": "ads.escalation.heartbeat", "schedule": 60.0, "options": {"expires": 60.0}},
+    }

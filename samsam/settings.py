@@ -177,12 +177,30 @@ STORAGES = {
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
-    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Live pushes, measured in bench/live.py (see docs/live.md). "redis": a view PUBLISHes
+# each event once on LIVE_REDIS_CHANNEL and every ASGI process fans it out to its own
+# websockets; "local": the one embedded process delivers in memory; "channels": through
+# the channel layer named by LIVE_CHANNEL_LAYER, kept so the benchmark can compare.
+LIVE_TRANSPORT = env_str("LIVE_TRANSPORT", "redis" if REDIS_URL else "local")
+LIVE_REDIS_CHANNEL = env_str("LIVE_REDIS_CHANNEL", "samsam:live")
+LIVE_CHANNEL_LAYER = env_str("LIVE_CHANNEL_LAYER", "memory")
+_CHANNEL_LAYER_BACKENDS = {
+    "memory": "channels.layers.InMemoryChannelLayer",
+    "redis": "channels_redis.core.RedisChannelLayer",
+    "redis-pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+}
+if LIVE_TRANSPORT not in ("redis", "local", "channels") or LIVE_CHANNEL_LAYER not in _CHANNEL_LAYER_BACKENDS:
+    raise ImproperlyConfigured("LIVE_TRANSPORT: redis, local or channels; LIVE_CHANNEL_LAYER: memory, redis(-pubsub).")
+if LIVE_TRANSPORT == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("LIVE_TRANSPORT=redis needs REDIS_URL.")
+if LIVE_TRANSPORT == "channels" and LIVE_CHANNEL_LAYER == "memory":
+    raise ImproperlyConfigured("LIVE_TRANSPORT=channels needs LIVE_CHANNEL_LAYER=redis or redis-pubsub.")
+CHANNEL_LAYERS = {"default": {"BACKEND": _CHANNEL_LAYER_BACKENDS[LIVE_CHANNEL_LAYER]}}
+if LIVE_CHANNEL_LAYER != "memory":
+    CHANNEL_LAYERS["default"]["CONFIG"] = {"hosts": [REDIS_URL]}
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
@@ -192,6 +210,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Where kombu keeps its exchange tables; its default is ./control in the working directory.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 )
@@ -245,6 +265,8 @@ API_MAX_PAGE_SIZE = 100
 ESCALATION_SCAN_SECONDS = env_int("ESCALATION_SCAN_SECONDS", 60)
 ESCALATION_SCAN_BATCH_SIZE = env_int("ESCALATION_SCAN_BATCH_SIZE", 500)
 ESCALATION_WORKER_ACK_MINUTES = env_int("ESCALATION_WORKER_ACK_MINUTES", 24 * 60)
+if min(ESCALATION_SCAN_SECONDS, ESCALATION_SCAN_BATCH_SIZE, ESCALATION_WORKER_ACK_MINUTES) < 1:
+    raise ImproperlyConfigured("ESCALATION_SCAN_SECONDS, _BATCH_SIZE and _WORKER_ACK_MINUTES must be at least 1.")
 
 LOGGING = {
     "version": 1,

@@ -47,7 +47,8 @@ class EscalationRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.neighbourhood or '*'} / {self.category or '*'} / {self.urgency or '*'}: {self.threshold_minutes}"
+        where = f"{self.neighbourhood or '*'} / {self.category or '*'} / {self.urgency or '*'}"
+        return f"{where}: {self.threshold_minutes}"
 
 
 class Escalation(models.Model):
@@ -91,7 +92,8 @@ class Escalation(models.Model):
         verbose_name_plural = _("escalations")
         constraints = [
             models.UniqueConstraint(
-                fields=["ad", "partner", "step"], name="escalation_once_per_partner_step",
+                fields=["ad", "partner", "step"],
+                name="escalation_once_per_partner_step",
                 condition=Q(partner__isnull=False),
             ),
             models.UniqueConstraint(
@@ -119,6 +121,9 @@ class EscalationStep(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.escalation_id}: {self.action}"
+
 
 class WebhookDelivery(models.Model):
     class Status(models.TextChoices):
@@ -135,9 +140,15 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.event} ({self.status})"
+
 
 class Heartbeat(models.Model):
     """The canary task's last beat: /healthz reports how long ago the workers ran."""
 
     name = models.CharField(max_length=40, unique=True)
     beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.beat_at}"

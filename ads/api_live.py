@@ -1,0 +1,77 @@
+"""GET /api/v1/ads/{id}/events/?since=<cursor>: what a live client missed.
+
+A websocket push carries only (type, cursor); a client fetches the events after its
+last cursor here, on connect, on reconnect and on every push."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import renderers, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ads.api import NOT_FOUND, ORJSONRenderer
+from ads.models import Ad, AdEvent
+from ads.permissions import access_ad
+from ads.selectors_live import ad_events_since
+from ads.serializers import ReplyOutputSerializer, UtcDateTimeField
+
+CURSOR_MAX = 2**63 - 1
+
+
+@extend_schema_serializer(component_name="AdState")
+class AdStateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Ad.Status.choices)
+    status_label = serializers.CharField(help_text=_("The status in the language of the request."))
+
+
+@extend_schema_serializer(component_name="AdEvent")
+class AdEventSerializer(serializers.Serializer):
+    cursor = serializers.IntegerField(help_text=_("Increases with every event of the ad."))
+    type = serializers.ChoiceField(choices=AdEvent.Kind.choices)
+    created_at = UtcDateTimeField()
+    conversation = serializers.IntegerField(allow_null=True, help_text=_("Set for events inside a conversation."))
+    reply = ReplyOutputSerializer(allow_null=True, help_text=_("The new reply, for reply.created."))
+
+
+class AdEventsApi(APIView):
+    renderer_classes = [ORJSONRenderer, renderers.BrowsableAPIRenderer]
+
+    @extend_schema_serializer(component_name="AdEventsFilter")
+    class FilterSerializer(serializers.Serializer):
+        since = serializers.IntegerField(
+            required=False,
+            default=0,
+            min_value=0,
+            max_value=CURSOR_MAX,
+            help_text=_("The last cursor you have seen (from a push or from this list); 0 for everything."),
+        )
+
+    @extend_schema_serializer(component_name="AdEventPage")
+    class OutputSerializer(serializers.Serializer):
+        """Documents the shape; ads.selectors_live builds it from plain rows."""
+
+        ad = AdStateSerializer()
+        events = AdEventSerializer(many=True)
+        cursor = serializers.IntegerField(help_text=_("Pass as `since` next time."))
+        next = serializers.URLField(allow_null=True, help_text=_("More events wait here; null when up to date."))
+
+    @extend_schema(
+        operation_id="ads_events_list",
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer, **NOT_FOUND},
+        description=_(
+            "The events of an ad after a cursor that you may see, oldest first, at most 100 at a time: "
+            "replies in your conversations (all of them for the author and the neighbourhood's workers), "
+            "a helper chosen, the ad changed, closed or withdrawn."
+        ),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        ad = access_ad(user=request.user, ad_id=pk)
+        params = AdEventsApi.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        page = ad_events_since(user=request.user, ad=ad, since=params.validated_data["since"])
+        more = request.build_absolute_uri(f"{request.path}?since={page.cursor}") if page.more else None
+        state = {"id": ad.pk, "status": ad.status, "status_label": ad.get_status_display()}
+        return Response({"ad": state, "events": page.events, "cursor": page.cursor, "next": more})

@@ -1,0 +1,42 @@
+"""Who may see and handle escalations: partner staff their own organisation's, the
+neighbourhood's workers those addressed to them, coordinators the rules."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from accounts.permissions import worker_neighbourhood_ids
+from ads.escalation.models import Escalation
+
+
+def is_coordinator(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.is_coordinator
+
+
+def escalations_visible_to(user: User) -> QuerySet[Escalation]:
+    """Partner staff: their organisation's. Workers: every escalation of a request in
+    their neighbourhoods (they see the whole history)."""
+    if not user.is_authenticated or not user.is_active:
+        return Escalation.objects.none()
+    scope = Q(ad__neighbourhood_id__in=worker_neighbourhood_ids(user))
+    if user.partner_id:
+        scope |= Q(partner_id=user.partner_id)
+    return Escalation.objects.filter(scope)
+
+
+def can_handle_escalation(user: User, escalation: Escalation) -> bool:
+    """Claim, resolve, decline: staff of the addressed partner, or for one addressed to
+    the workers, a worker of the request's neighbourhood."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if escalation.partner_id is not None:
+        return user.partner_id == escalation.partner_id
+    return escalation.ad.neighbourhood_id in worker_neighbourhood_ids(user)
+
+
+def access_escalation(*, user: User, escalation_id: int | str) -> Escalation:
+    """The escalation if the user may see it; 404 otherwise, the same as a missing one."""
+    try:
+        return escalations_visible_to(user).select_related("ad", "partner").get(pk=int(escalation_id))
+    except (Escalation.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None

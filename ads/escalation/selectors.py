@@ -1,0 +1,179 @@
+"""Reads for the escalation ladder: what is due, the inboxes, the history, the heartbeat."""
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from accounts.models import Partner, User, WorkerAssignment
+from ads.escalation.models import Escalation, EscalationRule, EscalationStep, Heartbeat
+from ads.models import Ad, Category
+
+# What the scan needs of a request; nothing else is read.
+LADDER_FIELDS = (
+    "id",
+    "created_at",
+    "neighbourhood_id",
+    "category_id",
+    "urgency",
+    "escalation_consent",
+    "nudged_at",
+    "author_id",
+    "proxy_id",
+)
+LIVE_STATES = (Escalation.State.OPEN, Escalation.State.RAISED, Escalation.State.CLAIMED)
+# A partner that said no to a request is not asked again.
+REFUSED_STATES = (Escalation.State.DECLINED, Escalation.State.HANDED_BACK)
+Keyset = tuple[datetime, int]
+
+
+def _after(field: str, after: Keyset | None) -> Q:
+    if after is None:
+        return Q()
+    moment, pk = after
+    return Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "id__gt": pk})
+
+
+def due_requests(*, cutoff: datetime, after: Keyset | None = None) -> QuerySet[Ad]:
+    """Requests still on the ladder and older than `cutoff`, oldest first, from the
+    partial index ad_ladder_due_idx: one scan costs what is due, not what is stored."""
+    return (
+        Ad.objects.filter(
+            status=Ad.Status.OPEN,
+            kind=Ad.Kind.REQUEST,
+            first_response_at__isnull=True,
+            escalated_at__isnull=True,
+            created_at__lte=cutoff,
+            moderation=Ad.Moderation.VISIBLE,
+        )
+        .filter(_after("created_at", after))
+        .order_by("created_at", "id")
+        .only(*LADDER_FIELDS)
+    )
+
+
+def unclaimed_escalations(*, cutoff: datetime, after: Keyset | None = None) -> QuerySet[Escalation]:
+    """Open escalations created before `cutoff`, oldest first (partial index escalation_unclaimed_idx)."""
+    return (
+        Escalation.objects.filter(state=Escalation.State.OPEN, created_at__lte=cutoff)
+        .filter(_after("created_at", after))
+        .order_by("created_at", "id")
+        .only("id", "ad_id", "partner_id", "created_at")
+    )
+
+
+def partner_coverage() -> dict[tuple[int, int], list[int]]:
+    """(neighbourhood, category) → the partners covering both, in a stable order. Small:
+    it grows with partners, not with requests, so the scan reads it once."""
+    through = Category.partners.through
+    rows = (
+        through.objects.filter(partner__neighbourhoods__isnull=False)
+        .order_by("partner__name", "partner_id")
+        .values_list("partner__neighbourhoods", "category_id", "partner_id")
+    )
+    coverage: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for neighbourhood_id, category_id, partner_id in rows:
+        coverage[(neighbourhood_id, category_id)].append(partner_id)
+    return dict(coverage)
+
+
+def partners_covering(*, neighbourhood_id: int, category_id: int) -> list[int]:
+    """The partners covering one neighbourhood and category, in the same order as partner_coverage."""
+    return list(
+        Partner.objects.filter(neighbourhoods=neighbourhood_id, categories=category_id)
+        .order_by("name", "id")
+        .values_list("id", flat=True)
+    )
+
+
+def ack_windows() -> dict[int | None, timedelta]:
+    """Each partner's acknowledgement window; None is the neighbourhood's workers."""
+    windows: dict[int | None, timedelta] = {None: timedelta(minutes=settings.ESCALATION_WORKER_ACK_MINUTES)}
+    for pk, minutes in Partner.objects.values_list("id", "ack_window_minutes"):
+        windows[pk] = timedelta(minutes=minutes)
+    return windows
+
+
+def partner_staff_ids(*, partner_ids: set[int]) -> dict[int, list[int]]:
+    staff: dict[int, list[int]] = defaultdict(list)
+    for user_id, partner_id in User.objects.filter(partner_id__in=partner_ids, is_active=True).values_list(
+        "id", "partner_id"
+    ):
+        staff[partner_id].append(user_id)
+    return staff
+
+
+def worker_ids(*, neighbourhood_ids: set[int]) -> dict[int, list[int]]:
+    workers: dict[int, list[int]] = defaultdict(list)
+    rows = WorkerAssignment.objects.filter(neighbourhood_id__in=neighbourhood_ids, user__is_active=True)
+    for user_id, neighbourhood_id in rows.values_list("user_id", "neighbourhood_id"):
+        workers[neighbourhood_id].append(user_id)
+    return workers
+
+
+def coordinator_ids() -> list[int]:
+    return list(User.objects.filter(is_coordinator=True, is_active=True).values_list("id", flat=True))
+
+
+def _open_first() -> Case:
+    return Case(
+        When(state__in=[Escalation.State.OPEN, Escalation.State.RAISED], then=Value(0)),
+        When(state=Escalation.State.CLAIMED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def partner_inbox(*, partner: Partner) -> QuerySet[Escalation]:
+    """A partner's escalations: waiting ones first, oldest first (the longest wait on top)."""
+    return (
+        Escalation.objects.filter(partner=partner)
+        .select_related("ad", "ad__neighbourhood", "ad__category", "claimed_by")
+        .order_by(_open_first(), "created_at", "id")
+    )
+
+
+def workers_inbox(*, neighbourhood_ids: set[int] | frozenset[int]) -> QuerySet[Escalation]:
+    """Escalations addressed to the workers of these neighbourhoods (no partner covered them)."""
+    return (
+        Escalation.objects.filter(partner__isnull=True, ad__neighbourhood_id__in=neighbourhood_ids)
+        .select_related("ad", "ad__neighbourhood", "ad__category", "claimed_by")
+        .order_by(_open_first(), "created_at", "id")
+    )
+
+
+def ad_escalations(*, ad: Ad) -> QuerySet[Escalation]:
+    """Everything the ladder did with one request, for the resident and the workers."""
+    return Escalation.objects.filter(ad=ad).select_related("partner", "claimed_by").order_by("step", "id")
+
+
+def escalation_steps(*, escalation: Escalation) -> QuerySet[EscalationStep]:
+    return EscalationStep.objects.filter(escalation=escalation).select_related("actor")
+
+
+def offerers_matching(*, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], set[int]]:
+    """(neighbourhood, category) → authors of open, visible offers there."""
+    if not pairs:
+        return {}
+    match = Q()
+    for neighbourhood_id, category_id in pairs:
+        match |= Q(neighbourhood_id=neighbourhood_id, category_id=category_id)
+    offers = Ad.objects.filter(match, kind=Ad.Kind.OFFER, status=Ad.Status.OPEN, moderation=Ad.Moderation.VISIBLE)
+    offerers: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for neighbourhood_id, category_id, author_id in offers.values_list("neighbourhood_id", "category_id", "author_id"):
+        offerers[(neighbourhood_id, category_id)].add(author_id)
+    return offerers
+
+
+def heartbeat_age(*, name: str = "celery", now: datetime | None = None) -> timedelta | None:
+    """How long ago the canary task last ran; None when it never did."""
+    beat_at = Heartbeat.objects.filter(name=name).values_list("beat_at", flat=True).first()
+    return None if beat_at is None else (now or timezone.now()) - beat_at
+
+
+def escalation_rules() -> QuerySet[EscalationRule]:
+    return EscalationRule.objects.select_related("neighbourhood", "category").order_by(
+        "neighbourhood__name", "category__position", "urgency", "id"
+    )

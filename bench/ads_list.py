@@ -1,0 +1,249 @@
+"""Throughput of the ads list API against its baselines, measured in one run.
+
+    .venv/bin/python -m bench.ads_list [--ads 1000000] [--rounds 3] [--duration 5]
+
+On PostgreSQL (BENCH_DATABASE_URL, default samsam_bench; seeded by bench.seed up to
+--ads ads when it holds fewer) and the production HTTP server (gunicorn, 2 sync workers,
+DEBUG off) on 127.0.0.1, wrk loads in turn, round after round so that drift hits all alike:
+  trivial  HttpResponse("ok")                                  (bench.urls only)
+  raw      the list's 20 rows by hand: one SQL query, JsonResponse (bench.urls only)
+  list     GET /api/v1/ads/?neighbourhood=bench-1, token auth
+  deep     the same list 1,500 ads deep (its cursor walked to first)
+  search   the same list with q=<word>
+and prints req/s per round, the median and best round of each, and the ratios with their
+aims (list/trivial and list/raw in throughput, deep/first and search/list in time per
+request), computed from the best rounds: other work on the machine only ever lowers a rate.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from bench import seed
+
+NEIGHBOURHOOD = "bench-1"
+DEPTH = 1500
+# (label, top, bottom, aim): a throughput ratio (req/s of top / bottom) must reach its aim;
+# a time ratio (time per request of top / bottom) must stay under it.
+THROUGHPUT_AIMS = [("list / trivial", "list", "trivial", 0.30), ("list / raw", "list", "raw", 0.75)]
+TIME_AIMS = [("deep / first", "deep", "list", 1.5), ("search / list", "search", "list", 5.0)]
+
+
+@dataclass
+class Endpoint:
+    name: str
+    path: str
+    rates: list[float] = field(default_factory=list)
+    p50s: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        # The best round: load from elsewhere on the machine only ever lowers a rate.
+        return max(self.rates)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.rates)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(port: int) -> Iterator[None]:
+    command = [
+        *(sys.executable, "-m", "gunicorn", "samsam.wsgi:application"),
+        *("--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"),
+        *("--chdir", str(seed.ROOT), "--log-level", "warning"),
+    ]
+    server = subprocess.Popen(command, env=os.environ.copy())
+    try:
+        _wait_until_up(port, server)
+        yield
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_until_up(port: int, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}")
+        try:
+            get(port, "/bench/trivial/", {})
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer within 30 s")
+
+
+def get(port: int, path: str, headers: dict[str, str]) -> bytes:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+    finally:
+        conn.close()
+    if response.status != 200:
+        raise SystemExit(f"GET {path} answered {response.status}: {body[:300]!r}")
+    return body
+
+
+def _ids(body: bytes) -> list[int]:
+    return [row["id"] for row in json.loads(body)["results"]]
+
+
+def deep_cursor(port: int, headers: dict[str, str]) -> str:
+    """The cursor after DEPTH ads, walked page by page as a client would (100 a page)."""
+    cursor, seen = "", 0
+    while seen < DEPTH:
+        params = {"neighbourhood": NEIGHBOURHOOD, "page_size": min(100, DEPTH - seen)}
+        body = json.loads(get(port, "/api/v1/ads/?" + urlencode({**params, "cursor": cursor}), headers))
+        seen += len(body["results"])
+        cursor = body["next"]
+        if not cursor:
+            raise SystemExit(f"{NEIGHBOURHOOD} has fewer than {DEPTH + 20} visible ads: seed more (--ads)")
+    return cursor
+
+
+def endpoints(port: int, headers: dict[str, str], word: str) -> list[Endpoint]:
+    """The five endpoints, each checked once: 200, and the list gives the raw page's rows."""
+    list_path = "/api/v1/ads/?" + urlencode({"neighbourhood": NEIGHBOURHOOD})
+    found = [
+        Endpoint("trivial", "/bench/trivial/"),
+        Endpoint("raw", "/bench/raw/?" + urlencode({"neighbourhood": NEIGHBOURHOOD})),
+        Endpoint("list", list_path),
+        Endpoint("deep", list_path + "&" + urlencode({"cursor": deep_cursor(port, headers)})),
+        Endpoint("search", list_path + "&" + urlencode({"q": word})),
+    ]
+    bodies = {point.name: get(port, point.path, headers) for point in found}
+    if _ids(bodies["raw"]) != _ids(bodies["list"]) or len(_ids(bodies["list"])) != 20:
+        raise SystemExit("the raw endpoint and the list API disagree on the first page")
+    if len(_ids(bodies["deep"])) != 20 or len(_ids(bodies["search"])) != 20:
+        raise SystemExit(f"the deep page or the search for {word!r} is not a full page")
+    return found
+
+
+def wrk(port: int, point: Endpoint, headers: dict[str, str], *, seconds: int, connections: int) -> None:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{point.path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
+    ).stdout
+    if "Non-2xx" in output or "Socket errors" in output:
+        raise SystemExit(f"wrk saw errors on {point.name}:\n{output}")
+    point.rates.append(float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)))
+    point.p50s.append(_ms(re.search(r"50%\s+([\d.]+)(us|ms|s)", output).groups()))
+
+
+def _ms(match: tuple[str, str]) -> float:
+    value, unit = match
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def measure(port: int, points: list[Endpoint], headers: dict[str, str], args: argparse.Namespace) -> None:
+    for point in points:  # warm the workers' connections and PostgreSQL's caches
+        wrk(port, point, headers, seconds=2, connections=args.connections)
+        point.rates.clear()
+        point.p50s.clear()
+    for number in range(1, args.rounds + 1):
+        for point in points:
+            wrk(port, point, headers, seconds=args.duration, connections=args.connections)
+        print(f"  round {number}/{args.rounds}: " + "  ".join(f"{p.name} {p.rates[-1]:,.0f}" for p in points))
+
+
+def report(points: list[Endpoint], args: argparse.Namespace, ads: int, load: float) -> None:
+    by_name = {point.name: point for point in points}
+    trivial = by_name["trivial"].rate
+    print(
+        f"\n{ads:,} ads; gunicorn 2 sync workers; wrk {args.connections} connections; {args.rounds} rounds x "
+        f"{args.duration} s, interleaved; q={args.q!r}; {os.cpu_count()} CPUs, load average before {load:.2f}\n"
+    )
+    rounds = "".join(f"{'round ' + str(i + 1):>10}" for i in range(args.rounds))
+    print(f"{'req/s':<10}{rounds}{'median':>10}{'best':>10}  {'p50 ms':>7}  best x trivial")
+    for point in points:
+        cells = "".join(f"{rate:>10,.0f}" for rate in point.rates)
+        p50, share = statistics.median(point.p50s), point.rate / trivial
+        print(f"{point.name:<10}{cells}{point.median:>10,.0f}{point.rate:>10,.0f}  {p50:>7.2f}  {share:.2f}")
+    print("\nratios of the best rounds (of the medians)")
+    for label, top, bottom, aim in THROUGHPUT_AIMS:
+        ratio = by_name[top].rate / by_name[bottom].rate
+        of_medians = by_name[top].median / by_name[bottom].median
+        verdict = "met" if ratio >= aim else "MISSED"
+        print(f"  {label:<15} {ratio:5.2f} ({of_medians:4.2f})  throughput, aim >= {aim:<5} {verdict}")
+    for label, top, bottom, aim in TIME_AIMS:
+        ratio = by_name[bottom].rate / by_name[top].rate
+        of_medians = by_name[bottom].median / by_name[top].median
+        verdict = "met" if ratio <= aim else "MISSED"
+        print(f"  {label:<15} {ratio:5.2f} ({of_medians:4.2f})  time per request, aim <= {aim:<5} {verdict}")
+
+
+def prepare(args: argparse.Namespace) -> tuple[str, int]:
+    """Seed up to --ads when needed; the bench user's token and the number of ads."""
+    seed.prepare_database(seed.configure())
+    from django.db import connections
+
+    from accounts.models import User
+    from accounts.services import api_token_for
+
+    have = seed.ad_count()
+    if have < args.ads:
+        print(f"seeding {args.ads - have:,} ads ({have:,} there) …", flush=True)
+        seed.seed(ads=args.ads - have, neighbourhoods=args.neighbourhoods, progress=True)
+    seed.ensure_people(neighbourhoods=1)
+    seed.ensure_bench_user()
+    token = api_token_for(user=User.objects.get(email=seed.BENCH_USER_EMAIL))
+    ads = seed.ad_count()
+    connections.close_all()  # hold no connection while the server is loaded
+    return token, ads
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ads", type=int, default=1_000_000, help="seed up to this many ads (default 1,000,000)")
+    parser.add_argument("--neighbourhoods", type=int, default=20, help="when seeding (default 20)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=4, help="seconds per endpoint per round (default 4)")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--q", default="fiets", help="the search word (default: fiets)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    token, ads = prepare(args)
+    headers = {"Authorization": f"Token {token}"}
+    load = os.getloadavg()[0]  # other work on the machine skews every figure
+    port = free_port()
+    with gunicorn(port):
+        points = endpoints(port, headers, args.q)
+        measure(port, points, headers, args)
+    report(points, args, ads, load)
+
+
+if __name__ == "__main__":
+    main()

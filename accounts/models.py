@@ -186,3 +186,6 @@ class WebsocketTicket(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["expires_at"], name="ws_ticket_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"ticket of {self.user_id} until {self.expires_at:%H:%M}"

@@ -239,6 +239,9 @@ class AdEvent(models.Model):
     class Meta:
         indexes = [models.Index(fields=["ad", "id"], name="adevent_cursor_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.ad_id}"
+
 
 from ads.escalation.models import Escalation, EscalationRule, EscalationStep, Heartbeat, WebhookDelivery  # noqa: E402
 

@@ -39,7 +39,8 @@ class Notification(models.Model):
     target_url = models.CharField(max_length=200)
     params = models.JSONField(default=dict, blank=True)
     # Makes creation idempotent where an event can be seen twice (e.g. "ad.expiring:12").
-    dedupe_key = models.CharField(max_length=100, null=True, blank=True)
+    # NULL, not "": the unique constraint applies only where a key is set.
+    dedupe_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
@@ -71,3 +72,6 @@ class DigestRun(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="digest_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"digest {self.day} → {self.recipient_id}"

@@ -1,0 +1,173 @@
+"""Writes for notifications: store first, then deliver once the transaction commits.
+
+Producers (the ads domain, the escalation ladder) call `notify` for one recipient or
+`notify_many` for a batch; both store the rows in the caller's transaction, so a
+notification exists exactly when the change it tells about does. After commit each
+recipient gets one live push (ids and event type only) and every new notification of
+a recipient who wants email "right away" gets its own email task.
+"""
+
+import functools
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import KombuError
+
+from notifications.live import NotificationLiveEvent, publish, user_group
+from notifications.models import Notification, Preference
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a notification is about, by reference, and the page that shows it."""
+
+    type: str
+    id: int
+    url: str
+
+
+def notification_build(
+    *, recipient_id: int, kind: str, target: Target, params: dict | None = None, dedupe_key: str | None = None
+) -> Notification:
+    """An unsaved notification for `notify_many`."""
+    return Notification(
+        recipient_id=recipient_id,
+        kind=kind,
+        target_type=target.type,
+        target_id=target.id,
+        target_url=target.url,
+        params=params or {},
+        dedupe_key=dedupe_key,
+    )
+
+
+def notify(
+    *, recipient_id: int, kind: str, target: Target, params: dict | None = None, dedupe_key: str | None = None
+) -> Notification | None:
+    """Store one notification and deliver it after commit. None when `dedupe_key` was
+    already used for this recipient (the event was seen before)."""
+    note = notification_build(
+        recipient_id=recipient_id, kind=kind, target=target, params=params, dedupe_key=dedupe_key
+    )
+    created = notify_many([note])
+    return created[0] if created else None
+
+
+def notify_many(notes: Iterable[Notification]) -> list[Notification]:
+    """Store a batch (a constant number of queries) and deliver the new ones after commit.
+
+    Notifications whose (recipient, dedupe_key) exists already are skipped."""
+    notes = _unknown(list(notes))
+    if not notes:
+        return []
+    plain = [n for n in notes if not n.dedupe_key]
+    keyed = [n for n in notes if n.dedupe_key]
+    created = Notification.objects.bulk_create(plain) if plain else []
+    if keyed:
+        # A concurrent producer may have stored the same key since _unknown looked:
+        # the constraint decides, and we read back whichever row won (delivery of a
+        # row twice is harmless: the push is a hint and the email claims its row).
+        Notification.objects.bulk_create(keyed, ignore_conflicts=True)
+        created += _read_back(keyed)
+    _deliver_on_commit(created)
+    return created
+
+
+def _unknown(notes: list[Notification]) -> list[Notification]:
+    """Drop notes whose dedupe key this recipient already has, or that repeat in the batch."""
+    keys = {(n.recipient_id, n.dedupe_key) for n in notes if n.dedupe_key}
+    known = set()
+    if keys:
+        rows = Notification.objects.filter(
+            recipient_id__in={r for r, _ in keys}, dedupe_key__in={k for _, k in keys}
+        ).values_list("recipient_id", "dedupe_key")
+        known = set(rows) & keys
+    fresh = []
+    for note in notes:
+        key = (note.recipient_id, note.dedupe_key)
+        if note.dedupe_key and key in known:
+            continue
+        if note.dedupe_key:
+            known.add(key)
+        fresh.append(note)
+    return fresh
+
+
+def _read_back(keyed: list[Notification]) -> list[Notification]:
+    keys = {(n.recipient_id, n.dedupe_key) for n in keyed}
+    rows = Notification.objects.filter(
+        recipient_id__in={r for r, _ in keys}, dedupe_key__in={k for _, k in keys}
+    )
+    return [row for row in rows if (row.recipient_id, row.dedupe_key) in keys]
+
+
+def _deliver_on_commit(created: list[Notification]) -> None:
+    if not created:
+        return
+    cursors: dict[int, int] = {}
+    for note in created:
+        cursors[note.recipient_id] = max(note.pk, cursors.get(note.recipient_id, 0))
+    for recipient_id, cursor in cursors.items():
+        event: NotificationLiveEvent = {"type": "notification.created", "cursor": cursor}
+        publish(user_group(recipient_id), event)
+    wants_now = instant_recipient_ids(recipient_ids=set(cursors))
+    ids = [note.pk for note in created if note.recipient_id in wants_now]
+    if ids:
+        transaction.on_commit(functools.partial(_queue_instant_emails, sorted(ids)), robust=True)
+
+
+def instant_recipient_ids(*, recipient_ids: set[int]) -> set[int]:
+    """Who of these wants an email right away: active, with an address, and "instant"
+    (the default when no preference was saved)."""
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=recipient_ids, is_active=True, email__isnull=False)
+        .exclude(email="")
+        .exclude(notification_preference__email__in=[Preference.Email.DAILY, Preference.Email.OFF])
+    )
+    return set(users.values_list("pk", flat=True))
+
+
+def _queue_instant_emails(ids: list[int]) -> None:
+    from notifications.tasks import email_instant  # tasks import this module's siblings
+
+    for pk in ids:
+        try:
+            email_instant.delay(pk)
+        except KombuError as error:
+            # The broker is away: the row stays unemailed and the sweep queues it again.
+            logger.warning("notifications: email %s not queued (%s)", pk, error)
+            return
+
+
+# Reading state -----------------------------------------------------------------------
+
+
+def notification_mark_read(*, notification: Notification, now: datetime | None = None) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = now or timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+    return notification
+
+
+def notifications_mark_all_read(*, recipient_id: int, now: datetime | None = None) -> int:
+    """Mark every unread notification of the recipient read; how many changed."""
+    unread = Notification.objects.filter(recipient_id=recipient_id, read_at__isnull=True)
+    return unread.update(read_at=now or timezone.now())
+
+
+def preference_set(*, user_id: int, email: str) -> Preference:
+    """Save how the user wants email: instant, daily or off."""
+    if email not in Preference.Email.values:
+        raise ValidationError({"email": _("Choose one of the options.")})
+    preference, _created = Preference.objects.update_or_create(user_id=user_id, defaults={"email": email})
+    return preference

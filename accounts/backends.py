@@ -1,6 +1,7 @@
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from accounts import limits
 from accounts.models import User
 
 
@@ -14,6 +15,8 @@ class EmailBackend(ModelBackend):
         email = kwargs.get("email", username)
         if not email or not password:
             return None
+        # Counted before the password check; raises RateLimited / LimiterUnavailable.
+        attempt = limits.login_attempt_begin(email=email, address=limits.client_address(request))
         try:
             user = User.objects.get(email__iexact=email.strip())
         except User.DoesNotExist:
@@ -21,5 +24,6 @@ class EmailBackend(ModelBackend):
             User().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
+            limits.login_attempt_succeeded(attempt)
             return user
         return None

@@ -13,6 +13,8 @@ class Neighbourhood(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     municipality = models.CharField(_("municipality"), max_length=100)
+    # A new resident's first ad waits for a worker's approval (see ads.moderation).
+    first_post_approval = models.BooleanField(_("first posts need approval"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -126,6 +128,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # The owner deleted the account: personal fields are erased at once, the row and what
+    # hangs on it are purged 30 days later (accounts.gdpr.accounts_purge).
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    # A suspension sets is_active=False (every live check already reads it) until this time.
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    # Set by a worker who met the resident: shown as a badge "known to <organisation>".
+    known_to = models.CharField(_("known to (welfare organisation)"), max_length=150, blank=True)
 
     objects = UserManager()
 
@@ -189,3 +198,76 @@ class WebsocketTicket(models.Model):
 
     def __str__(self) -> str:
         return f"ticket of {self.user_id} until {self.expires_at:%H:%M}"
+
+
+class AuditLogAppendOnly(Exception):
+    """The audit log is written once and never changed or deleted."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs) -> int:
+        raise AuditLogAppendOnly("audit entries cannot be changed")
+
+    def delete(self):
+        raise AuditLogAppendOnly("audit entries cannot be deleted")
+
+
+class AuditEntry(models.Model):
+    """Who did what, where and when: moderation decisions, role changes, escalation
+    steps, data exports and account deletions. Append-only (a PostgreSQL trigger backs
+    this up). It holds ids and codes only, never text that people wrote, so erasing a
+    person's data never needs to touch it; the foreign keys have no database constraint
+    and DO_NOTHING, so deleting a user or neighbourhood never updates a row here."""
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("what"), max_length=40, db_index=True)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("where"),
+    )
+    target_type = models.CharField(_("object type"), max_length=40, blank=True)
+    target_id = models.BigIntegerField(_("object id"), null=True, blank=True)
+    subject = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("about whom"),
+    )
+    detail = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AuditLogAppendOnly("audit entries cannot be changed")
+        # Always an INSERT: a new object given an existing id must not overwrite that row.
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogAppendOnly("audit entries cannot be deleted")

@@ -19,11 +19,22 @@ def worker_neighbourhood_ids(user: User) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = frozenset(
-            WorkerAssignment.objects.filter(user=user).values_list("neighbourhood_id", flat=True)
-        )
+        cached = frozenset(WorkerAssignment.objects.filter(user=user).values_list("neighbourhood_id", flat=True))
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+# The worker neighbourhood ids of user u, for a query that loads users (see
+# remember_worker_neighbourhood_ids): PostgreSQL returns them as one array column.
+WORKER_NEIGHBOURHOOD_IDS_SQL = (
+    "ARRAY(SELECT w.neighbourhood_id FROM accounts_workerassignment w WHERE w.user_id = u.id)"
+)
+
+
+def remember_worker_neighbourhood_ids(user: User, ids: Iterable[int]) -> None:
+    """Cache ids read with the user (WORKER_NEIGHBOURHOOD_IDS_SQL), saving the query that
+    worker_neighbourhood_ids would make."""
+    setattr(user, _CACHE_ATTR, frozenset(ids))
 
 
 def member_neighbourhood_ids(user: User) -> frozenset[int]:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from ads.escalation.permissions import is_coordinator
-from ads.models import Ad, Category, EscalationRule
+from ads.models import Ad, Category, Escalation, EscalationRule, EscalationStep
 
 
 @admin.register(Category)
@@ -71,3 +71,57 @@ class EscalationRuleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self._allowed(request)
+
+
+class EscalationStepInline(admin.TabularInline):
+    model = EscalationStep
+    fields = ["created_at", "action", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    """Read-only oversight of the ladder for coordinators: every step, who and when.
+    Changes happen through the inbox, where the rules are enforced."""
+
+    list_display = ["ad", "partner", "step", "state", "outcome", "created_at", "claimed_by"]
+    list_filter = ["state", "outcome", "partner"]
+    list_select_related = ["ad", "partner", "claimed_by"]
+    date_hierarchy = "created_at"
+    fields = [
+        "ad",
+        "partner",
+        "step",
+        "state",
+        "outcome",
+        "claimed_by",
+        "created_at",
+        "claimed_at",
+        "raised_at",
+        "closed_at",
+    ]
+    readonly_fields = fields
+    inlines = [EscalationStepInline]
+
+    def _allowed(self, request) -> bool:
+        return request.user.is_superuser or is_coordinator(request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

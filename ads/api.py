@@ -29,11 +29,12 @@ from ads.serializers import (
     ConversationOutputSerializer,
     ErrorOutputSerializer,
     ReplyOutputSerializer,
+    ShallowFieldsSerializer,
     StrictInputSerializer,
     TextField,
     ad_list_item,
 )
-from ads.services import ad_close, ad_create, ad_update, ad_withdraw, helper_choose, reply_post
+from ads.services import ad_close, ad_create, ad_renew, ad_update, ad_withdraw, helper_choose, reply_post
 
 API_PAGE_SIZE = 20
 _drf_encoder = encoders.JSONEncoder()
@@ -94,7 +95,7 @@ class AdListApi(APIView):
     renderer_classes = [ORJSONRenderer, renderers.BrowsableAPIRenderer]
 
     @extend_schema_serializer(component_name="AdListFilter")
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(ShallowFieldsSerializer):
         neighbourhood = serializers.SlugField(
             required=False, allow_blank=True, help_text=_("One of your neighbourhoods; empty for all of them.")
         )
@@ -130,14 +131,18 @@ class AdListApi(APIView):
         filters = AdListApi.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
-        slug = params.get("neighbourhood")
+        slug = params.get("neighbourhood", "")
         page = ad_list_page(
             user=request.user,
-            neighbourhood=member_neighbourhood(user=request.user, slug=slug) if slug else None,
+            neighbourhood=slug,
             filters=_board_filters(params),
             cursor=params.get("cursor") or None,
             size=params["page_size"],
         )
+        if slug and not page.items:
+            # The page holds only the named neighbourhood if it is the caller's; an empty one
+            # may mean it is not: then this says so (400), else the page is just empty.
+            member_neighbourhood(user=request.user, slug=slug)
         return Response({"results": [ad_list_item(row) for row in page.items], "next": page.next_cursor})
 
 
@@ -345,4 +350,17 @@ class AdWithdrawApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         ad = access_ad_as_author(user=request.user, ad_id=pk)
         ad = ad_withdraw(ad=ad, withdrawer=request.user)
+        return Response(_ad_output(ad, request))
+
+
+class AdRenewApi(APIView):
+    @extend_schema(
+        operation_id="ads_renew",
+        request=None,
+        responses={200: AdOutputSerializer, **REFUSED},
+        description=_("The author keeps a running ad up for another full period (AD_LIFETIME_DAYS from now)."),
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        ad = access_ad_as_author(user=request.user, ad_id=pk)
+        ad = ad_renew(ad=ad, renewer=request.user)
         return Response(_ad_output(ad, request))

@@ -63,7 +63,16 @@ class AdCreateForm(AdForm):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose 'I need help' or 'I offer help'.")},
     )
-    field_order = ["kind", "category", "title", "description"]
+    # Consent to the escalation ladder, asked in plain words (requests only; ignored for offers).
+    escalation_consent = forms.BooleanField(
+        label=_("If no neighbour responds, an organisation such as home care may contact me."),
+        required=False,
+        help_text=_(
+            "Only for a request for help. The organisation then sees your name, phone number and address. "
+            "Without this, only the neighbourhood worker sees your request."
+        ),
+    )
+    field_order = ["kind", "category", "title", "description", "escalation_consent"]
 
 
 class ReplyForm(PageForm):

@@ -201,10 +201,18 @@ class Conversation(models.Model):
 
 
 class Reply(models.Model):
+    class Moderation(models.TextChoices):
+        VISIBLE = "visible", _("Visible")
+        HIDDEN = "hidden", _("Hidden")
+
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="replies")
     body = models.TextField(_("message"), max_length=REPLY_MAX, validators=[MaxLengthValidator(REPLY_MAX)])
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    # Hidden by a worker (or after reports): only its writer and the workers still see it.
+    moderation = models.CharField(
+        _("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.VISIBLE
+    )
 
     class Meta:
         ordering = ["id"]
@@ -228,6 +236,7 @@ class AdEvent(models.Model):
         CLOSED = "ad.closed", _("Closed")
         WITHDRAWN = "ad.withdrawn", _("Withdrawn")
         UPDATED = "ad.updated", _("Changed")
+        EXPIRED = "ad.expired", _("Expired")
 
     ad = models.ForeignKey(Ad, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -243,17 +252,22 @@ class AdEvent(models.Model):
         return f"{self.kind} on {self.ad_id}"
 
 
+from ads.contact.models import ContactConsent  # noqa: E402
 from ads.escalation.models import Escalation, EscalationRule, EscalationStep, Heartbeat, WebhookDelivery  # noqa: E402
+from ads.moderation.models import ModerationDecision, Report  # noqa: E402
 
 __all__ = [
     "Ad",
     "AdEvent",
     "Category",
+    "ContactConsent",
     "Conversation",
     "Escalation",
     "EscalationRule",
     "EscalationStep",
     "Heartbeat",
+    "ModerationDecision",
     "Reply",
+    "Report",
     "WebhookDelivery",
 ]

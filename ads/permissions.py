@@ -19,7 +19,7 @@ from accounts.permissions import (
     users_for_neighbourhood,
     worker_neighbourhood_ids,
 )
-from ads.models import Ad, Conversation
+from ads.models import Ad, Conversation, Reply
 from notifications.live import Delivery
 
 
@@ -77,6 +77,20 @@ def conversations_visible_to(*, user: User, ad: Ad) -> QuerySet[Conversation]:
     if can_see_all_conversations(user, ad):
         return conversations
     return conversations.filter(responder=user)
+
+
+def can_see_reply(user: User, ad: Ad, *, author_id: int, moderation: str) -> bool:
+    """A hidden reply stays visible to its writer and the neighbourhood's workers only.
+    (Call for replies in a conversation the user may read.)"""
+    return moderation == Reply.Moderation.VISIBLE or user.pk == author_id or is_worker_of(user, ad.neighbourhood_id)
+
+
+def replies_visible_to(*, user: User, ad: Ad) -> QuerySet[Reply]:
+    """The replies on an ad this user may read, in conversations they may read."""
+    replies = Reply.objects.filter(conversation__in=conversations_visible_to(user=user, ad=ad))
+    if is_worker_of(user, ad.neighbourhood_id):
+        return replies
+    return replies.filter(Q(moderation=Reply.Moderation.VISIBLE) | Q(author=user))
 
 
 def access_conversation(*, user: User, ad: Ad, conversation_id: int | str) -> Conversation:

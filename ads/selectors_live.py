@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from ads.models import Ad, AdEvent
-from ads.permissions import conversations_visible_to
+from ads.permissions import can_see_reply, conversations_visible_to
 
 EVENTS_PAGE_SIZE = 100
 _FIELDS = (
@@ -20,6 +20,7 @@ _FIELDS = (
     "reply__created_at",
     "reply__author_id",
     "reply__author__display_name",
+    "reply__moderation",
 )
 
 
@@ -36,17 +37,20 @@ def ad_events_since(*, user: User, ad: Ad, since: int, size: int | None = None) 
     size = size or EVENTS_PAGE_SIZE
     visible = Q(conversation__isnull=True) | Q(conversation__in=conversations_visible_to(user=user, ad=ad))
     rows = list(AdEvent.objects.filter(visible, ad=ad, id__gt=since).order_by("id").values(*_FIELDS)[: size + 1])
-    events = [_event(row, user) for row in rows[:size]]
+    events = [_event(row, user, ad) for row in rows[:size]]
     return EventPage(events=events, cursor=events[-1]["cursor"] if events else since, more=len(rows) > size)
 
 
-def _event(row: dict[str, Any], user: User) -> dict[str, Any]:
+def _event(row: dict[str, Any], user: User, ad: Ad) -> dict[str, Any]:
+    shown = row["reply_id"] and can_see_reply(
+        user, ad, author_id=row["reply__author_id"], moderation=row["reply__moderation"]
+    )
     return {
         "cursor": row["id"],
         "type": row["kind"],
         "created_at": row["created_at"],
         "conversation": row["conversation_id"],
-        "reply": _reply(row, user) if row["reply_id"] else None,
+        "reply": _reply(row, user) if shown else None,  # a hidden reply: the event without its text
     }
 
 

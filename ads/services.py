@@ -4,8 +4,9 @@ Each function validates, changes the database in one transaction, and raises
 ValidationError (a message for the user) or PermissionDenied.
 """
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,8 +14,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Neighbourhood, User
 from accounts.permissions import member_neighbourhood_ids
+from ads import notify, selectors
 from ads.escalation.services import StopReason, ladder_stop
 from ads.models import Ad, AdEvent, Category, Conversation, Reply
+from ads.moderation import notify as moderation_notify
+from ads.moderation.rules import first_post_needs_approval, newcomer_check
 from ads.permissions import is_author, reply_refusal
 from notifications.live import AdLiveEvent, ad_group, publish
 
@@ -48,9 +52,11 @@ def ad_create(
     wanted_on: date | None = None,
     escalation_consent: bool = False,
     neighbourhood: Neighbourhood | None = None,
+    now: datetime | None = None,
 ) -> Ad:
     if not author.email_confirmed:
         raise PermissionDenied(_("Confirm your email address before you place an ad."))
+    now = now or timezone.now()
     ad = Ad(
         author=author,
         kind=kind,
@@ -61,8 +67,25 @@ def ad_create(
         wanted_on=wanted_on,
         escalation_consent=escalation_consent and kind == Ad.Kind.REQUEST,
         neighbourhood=_posting_neighbourhood(author, neighbourhood),
+        created_at=now,
     )
-    return _clean_and_save(ad)
+    with transaction.atomic():
+        _lock_newcomer(author, "ad", now)
+        if first_post_needs_approval(author=author, neighbourhood=ad.neighbourhood):
+            ad.moderation = Ad.Moderation.PENDING  # waits in the workers' queue
+        _clean_and_save(ad)
+        if ad.moderation == Ad.Moderation.VISIBLE:
+            notify.request_matched(ad=ad)
+        else:
+            moderation_notify.first_post_waiting(ad=ad)
+    return ad
+
+
+def _lock_newcomer(user: User, kind: str, now: datetime) -> None:
+    """Apply the newcomer limits holding the user's row, so that two posts sent at once
+    cannot both pass the last free place."""
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    newcomer_check(user=user, kind=kind, now=now)
 
 
 def ad_update(*, ad: Ad, editor: User, changes: dict) -> Ad:
@@ -103,7 +126,9 @@ def _require_author(ad: Ad, user: User) -> None:
         raise PermissionDenied(_("Only the person who placed this ad can do this."))
 
 
-def reply_post(*, ad: Ad, author: User, body: str, conversation: Conversation | None = None) -> Reply:
+def reply_post(
+    *, ad: Ad, author: User, body: str, conversation: Conversation | None = None, now: datetime | None = None
+) -> Reply:
     """Post a reply: a responder writes in their own conversation (started on the
     first reply); the ad's author answers in a conversation they name."""
     body = body.strip()
@@ -111,6 +136,7 @@ def reply_post(*, ad: Ad, author: User, body: str, conversation: Conversation | 
         raise ValidationError({"body": _("Write a message.")})
     with transaction.atomic():
         ad = Ad.objects.select_for_update().get(pk=ad.pk)
+        _lock_newcomer(author, "reply", now or timezone.now())
         if conversation is None and not is_author(author, ad):
             conversation = Conversation.objects.filter(ad=ad, responder=author).first()
         if conversation is None and is_author(author, ad):
@@ -118,7 +144,7 @@ def reply_post(*, ad: Ad, author: User, body: str, conversation: Conversation | 
         refusal = reply_refusal(author, ad, conversation)
         if refusal:
             raise ValidationError(refusal)
-        now = timezone.now()
+        now = now or timezone.now()
         if conversation is None:
             conversation = Conversation.objects.create(ad=ad, responder=author, created_at=now)
         reply = Reply(conversation=conversation, author=author, body=body, created_at=now)
@@ -126,6 +152,7 @@ def reply_post(*, ad: Ad, author: User, body: str, conversation: Conversation | 
         reply.save()
         Conversation.objects.filter(pk=conversation.pk).update(last_reply_at=now)
         ad_event_record(ad=ad, kind=AdEvent.Kind.REPLY, conversation=conversation, reply=reply)
+        notify.reply_posted(ad=ad, conversation=conversation, reply=reply)
         if ad.first_response_at is None and not is_author(author, ad):
             ad.first_response_at = now
             ad.save(update_fields=["first_response_at"])
@@ -146,6 +173,7 @@ def helper_choose(*, ad: Ad, chooser: User, conversation: Conversation) -> Ad:
         ad.status = Ad.Status.MATCHED
         ad.save(update_fields=["helper", "status", "updated_at"])
         ad_event_record(ad=ad, kind=AdEvent.Kind.HELPER)
+        notify.helper_chosen(ad=ad)
     return ad
 
 
@@ -172,4 +200,57 @@ def _finish(ad: Ad, status: str, thanks: str = "") -> Ad:
         ladder_stop(ad=ad, reason=stop, now=ad.closed_at)
         _clean_and_save(ad, update_fields=["status", "thanks", "closed_at", "updated_at"])
         ad_event_record(ad=ad, kind=AdEvent.Kind.CLOSED if status == Ad.Status.DONE else AdEvent.Kind.WITHDRAWN)
+        if status == Ad.Status.DONE:
+            notify.ad_thanked(ad=ad)
         return ad
+
+
+def ad_renew(*, ad: Ad, renewer: User, now: datetime | None = None) -> Ad:
+    """The author keeps a running ad up for another full lifetime."""
+    _require_author(ad, renewer)
+    with transaction.atomic():
+        ad = Ad.objects.select_for_update().get(pk=ad.pk)
+        if ad.is_closed:
+            raise ValidationError(_("This ad is already closed. Place a new ad instead."))
+        ad.expires_at = (now or timezone.now()) + timedelta(days=settings.AD_LIFETIME_DAYS)
+        ad.save(update_fields=["expires_at", "updated_at"])
+        ad_event_record(ad=ad, kind=AdEvent.Kind.UPDATED)
+        return ad
+
+
+# The expiry job ---------------------------------------------------------------------------
+
+EXPIRY_BATCH = 200
+
+
+def ads_expiry_remind(*, now: datetime | None = None) -> int:
+    """Ask the owners of ads that end within AD_EXPIRY_REMINDER_DAYS to renew them; each ad
+    and end date once, however often this runs. How many notifications are new."""
+    within = timedelta(days=settings.AD_EXPIRY_REMINDER_DAYS)
+    ads = selectors.ads_expiring(now=now or timezone.now(), within=within).select_related("category")
+    with transaction.atomic():
+        return notify.ads_expiring(ads=ads)
+
+
+def ads_expire(*, now: datetime | None = None) -> int:
+    """Close every running ad past its end, each in its own short transaction; how many."""
+    now = now or timezone.now()
+    expired = 0
+    while ids := selectors.ads_expired_ids(now=now, limit=EXPIRY_BATCH):
+        expired += sum(_expire(ad_id, now) for ad_id in ids)
+    return expired
+
+
+def _expire(ad_id: int, now: datetime) -> int:
+    with transaction.atomic():
+        # Checked again under the lock: the author may have renewed or closed it meanwhile.
+        running = [Ad.Status.OPEN, Ad.Status.MATCHED]
+        ad = Ad.objects.select_for_update().filter(pk=ad_id, status__in=running, expires_at__lte=now).first()
+        if ad is None:
+            return 0
+        ad.status, ad.closed_at = Ad.Status.EXPIRED, now
+        ad.save(update_fields=["status", "closed_at", "updated_at"])
+        ladder_stop(ad=ad, reason=StopReason.EXPIRED, now=now)
+        ad_event_record(ad=ad, kind=AdEvent.Kind.EXPIRED)
+        notify.ad_expired(ad=ad)
+        return 1

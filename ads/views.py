@@ -21,6 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Neighbourhood, User
 from accounts.permissions import access_neighbourhood, home_neighbourhood
 from ads import selectors, selectors_live, services
+from ads.contact.views import ad_contact_context
+from ads.escalation.display import ad_ladder_context
 from ads.forms import AdCreateForm, AdForm, BoardFilterForm, CloseForm, ReplyForm, add_service_error
 from ads.models import Ad, Conversation
 from ads.permissions import (
@@ -131,6 +133,8 @@ def _detail_response(
         "new_refusal": new_refusal,
         "problems": (problems or []) + _form_problems(form),
         "live_cursor": live_cursor,
+        **ad_ladder_context(user=user, ad=ad),  # the escalation ladder: what this user may see of it
+        **ad_contact_context(user=user, ad=ad),  # phone and street between author and helper, by consent
     }
     return render(request, "ads/detail.html", context, status=status)
 
@@ -214,6 +218,24 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ads/withdraw.html", {"ad": ad, "form": form}, status=400 if form.errors else 200)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def renew(request: HttpRequest, pk: int) -> HttpResponse:
+    ad = access_ad_as_author(user=request.user, ad_id=pk)
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            ad = services.ad_renew(ad=ad, renewer=request.user)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Your ad stays up for another %(days)d days.") % {"days": settings.AD_LIFETIME_DAYS}
+            )
+            return redirect(_detail_url(ad))
+    return render(request, "ads/renew.html", {"ad": ad, "form": form}, status=400 if form.errors else 200)
+
+
 def _posting_neighbourhood(user: User) -> Neighbourhood | None:
     # Residents post at home (the service's default); a worker without a home posts
     # in the first neighbourhood they work in.
@@ -232,7 +254,10 @@ def create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("Your ad has been placed. Neighbours can see it now."))
+            if ad.moderation == Ad.Moderation.PENDING:
+                messages.success(request, _("Your ad has been placed. A neighbourhood worker checks it first."))
+            else:
+                messages.success(request, _("Your ad has been placed. Neighbours can see it now."))
             return redirect(_detail_url(ad))
     return render(request, "ads/create.html", {"form": form}, status=400 if form.errors else 200)
 

@@ -1,14 +1,16 @@
 """Throughput of the ads list API against its baselines, measured in one run.
 
-    .venv/bin/python -m bench.ads_list [--ads 1000000] [--rounds 3] [--duration 5]
+    .venv/bin/python -m bench.ads_list [--ads 1000000] [--rounds 5] [--duration 4]
 
-On PostgreSQL (BENCH_DATABASE_URL, default samsam_bench; seeded by bench.seed up to
---ads ads when it holds fewer) and the production HTTP server (gunicorn, 2 sync workers,
-DEBUG off) on 127.0.0.1, wrk loads in turn, round after round so that drift hits all alike:
+On PostgreSQL (BENCH_DATABASE_URL, default samsam_bench; created, migrated and seeded by
+bench.seed up to --ads ads when it holds fewer) and the production HTTP server (gunicorn,
+2 sync workers as WEB_CONCURRENCY in .env.example, DEBUG off, behind a TLS proxy as far as
+Django can tell) on 127.0.0.1, wrk (or, without it, a Python client) loads in turn, round
+after round so that drift hits all alike:
   trivial  HttpResponse("ok")                                  (bench.urls only)
   raw      the list's 20 rows by hand: one SQL query, JsonResponse (bench.urls only)
-  list     GET /api/v1/ads/?neighbourhood=bench-1, token auth
-  deep     the same list 1,500 ads deep (its cursor walked to first)
+  list     GET /api/v1/ads/?neighbourhood=bench-1 with an API token, as a client sends it
+  deep     the same list 1,500 ads deep (--depth; its cursor walked to first)
   search   the same list with q=<word>
 and prints req/s per round, the median and best round of each, and the ratios with their
 aims (list/trivial and list/raw in throughput, deep/first and search/list in time per
@@ -25,6 +27,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,7 +37,8 @@ from urllib.parse import urlencode
 from bench import seed
 
 NEIGHBOURHOOD = "bench-1"
-DEPTH = 1500
+# What the TLS proxy in front of production adds (else SECURE_SSL_REDIRECT answers 301).
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 # (label, top, bottom, aim): a throughput ratio (req/s of top / bottom) must reach its aim;
 # a time ratio (time per request of top / bottom) must stay under it.
 THROUGHPUT_AIMS = [("list / trivial", "list", "trivial", 0.30), ("list / raw", "list", "raw", 0.75)]
@@ -65,10 +69,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(port: int) -> Iterator[None]:
+def gunicorn(port: int, workers: int) -> Iterator[None]:
     command = [
         *(sys.executable, "-m", "gunicorn", "samsam.wsgi:application"),
-        *("--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"),
+        *("--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"),
         *("--chdir", str(seed.ROOT), "--log-level", "warning"),
     ]
     server = subprocess.Popen(command, env=os.environ.copy())
@@ -90,7 +94,7 @@ def _wait_until_up(port: int, server: subprocess.Popen) -> None:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited with {server.returncode}")
         try:
-            get(port, "/bench/trivial/", {})
+            get(port, "/bench/trivial/", PROXY_HEADERS)
             return
         except OSError:
             time.sleep(0.2)
@@ -114,27 +118,27 @@ def _ids(body: bytes) -> list[int]:
     return [row["id"] for row in json.loads(body)["results"]]
 
 
-def deep_cursor(port: int, headers: dict[str, str]) -> str:
-    """The cursor after DEPTH ads, walked page by page as a client would (100 a page)."""
+def deep_cursor(port: int, headers: dict[str, str], depth: int) -> str:
+    """The cursor after `depth` ads, walked page by page as a client would (100 a page)."""
     cursor, seen = "", 0
-    while seen < DEPTH:
-        params = {"neighbourhood": NEIGHBOURHOOD, "page_size": min(100, DEPTH - seen)}
+    while seen < depth:
+        params = {"neighbourhood": NEIGHBOURHOOD, "page_size": min(100, depth - seen)}
         body = json.loads(get(port, "/api/v1/ads/?" + urlencode({**params, "cursor": cursor}), headers))
         seen += len(body["results"])
         cursor = body["next"]
         if not cursor:
-            raise SystemExit(f"{NEIGHBOURHOOD} has fewer than {DEPTH + 20} visible ads: seed more (--ads)")
+            raise SystemExit(f"{NEIGHBOURHOOD} has fewer than {depth + 20} visible ads: seed more (--ads)")
     return cursor
 
 
-def endpoints(port: int, headers: dict[str, str], word: str) -> list[Endpoint]:
+def endpoints(port: int, headers: dict[str, str], word: str, depth: int) -> list[Endpoint]:
     """The five endpoints, each checked once: 200, and the list gives the raw page's rows."""
     list_path = "/api/v1/ads/?" + urlencode({"neighbourhood": NEIGHBOURHOOD})
     found = [
         Endpoint("trivial", "/bench/trivial/"),
         Endpoint("raw", "/bench/raw/?" + urlencode({"neighbourhood": NEIGHBOURHOOD})),
         Endpoint("list", list_path),
-        Endpoint("deep", list_path + "&" + urlencode({"cursor": deep_cursor(port, headers)})),
+        Endpoint("deep", list_path + "&" + urlencode({"cursor": deep_cursor(port, headers, depth)})),
         Endpoint("search", list_path + "&" + urlencode({"q": word})),
     ]
     bodies = {point.name: get(port, point.path, headers) for point in found}
@@ -162,19 +166,54 @@ def wrk(port: int, point: Endpoint, headers: dict[str, str], *, seconds: int, co
     point.p50s.append(_ms(re.search(r"50%\s+([\d.]+)(us|ms|s)", output).groups()))
 
 
+def pyload(port: int, point: Endpoint, headers: dict[str, str], *, seconds: int, connections: int) -> None:
+    """The fallback when wrk is missing: `connections` threads, each one request at a time.
+    It takes more of the CPUs than wrk does, from the server too: good for a smoke check
+    and a rough figure, not for the record."""
+    deadline = time.monotonic() + seconds
+    latencies: list[float] = []
+    failures: list[str] = []
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            conn.request("GET", point.path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            latencies.append(time.perf_counter() - started)
+            if response.status != 200:
+                failures.append(f"{response.status}")
+            if response.will_close:  # gunicorn's sync workers close after each response
+                conn.close()
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise SystemExit(f"{point.name} answered {failures[0]} ({len(failures)} times)")
+    point.rates.append(len(latencies) / (time.monotonic() - started))
+    point.p50s.append(statistics.median(latencies) * 1000)
+
+
 def _ms(match: tuple[str, str]) -> float:
     value, unit = match
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
 def measure(port: int, points: list[Endpoint], headers: dict[str, str], args: argparse.Namespace) -> None:
-    for point in points:  # warm the workers' connections and PostgreSQL's caches
-        wrk(port, point, headers, seconds=2, connections=args.connections)
+    load = wrk if args.load == "wrk" else pyload
+    for point in points if args.warmup else []:  # warm the workers' connections and PostgreSQL's caches
+        load(port, point, headers, seconds=args.warmup, connections=args.connections)
         point.rates.clear()
         point.p50s.clear()
     for number in range(1, args.rounds + 1):
         for point in points:
-            wrk(port, point, headers, seconds=args.duration, connections=args.connections)
+            load(port, point, headers, seconds=args.duration, connections=args.connections)
         print(f"  round {number}/{args.rounds}: " + "  ".join(f"{p.name} {p.rates[-1]:,.0f}" for p in points))
 
 
@@ -182,8 +221,9 @@ def report(points: list[Endpoint], args: argparse.Namespace, ads: int, load: flo
     by_name = {point.name: point for point in points}
     trivial = by_name["trivial"].rate
     print(
-        f"\n{ads:,} ads; gunicorn 2 sync workers; wrk {args.connections} connections; {args.rounds} rounds x "
-        f"{args.duration} s, interleaved; q={args.q!r}; {os.cpu_count()} CPUs, load average before {load:.2f}\n"
+        f"\n{ads:,} ads; gunicorn {args.workers} sync workers; {args.load} {args.connections} connections; "
+        f"{args.rounds} rounds x {args.duration} s, interleaved; deep = {args.depth:,} ads in; q={args.q!r}; "
+        f"{os.cpu_count()} CPUs, load average before {load:.2f}\n"
     )
     rounds = "".join(f"{'round ' + str(i + 1):>10}" for i in range(args.rounds))
     print(f"{'req/s':<10}{rounds}{'median':>10}{'best':>10}  {'p50 ms':>7}  best x trivial")
@@ -230,17 +270,25 @@ def main() -> None:
     parser.add_argument("--neighbourhoods", type=int, default=20, help="when seeding (default 20)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=int, default=4, help="seconds per endpoint per round (default 4)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds per endpoint before the rounds (default 2)")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2, as WEB_CONCURRENCY)")
+    parser.add_argument("--depth", type=int, default=1500, help="ads before the deep page (default 1,500)")
     parser.add_argument("--q", default="fiets", help="the search word (default: fiets)")
+    parser.add_argument(
+        "--load", choices=["auto", "wrk", "python"], default="auto", help="load client (default: wrk when installed)"
+    )
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    if args.load == "auto":
+        args.load = "wrk" if shutil.which("wrk") else "python"
+        if args.load != "wrk":
+            print("wrk is missing (apt-get install -y wrk): a Python load client stands in, less exact", flush=True)
     token, ads = prepare(args)
-    headers = {"Authorization": f"Token {token}"}
+    headers = {**PROXY_HEADERS, "Authorization": f"Token {token}"}
     load = os.getloadavg()[0]  # other work on the machine skews every figure
     port = free_port()
-    with gunicorn(port):
-        points = endpoints(port, headers, args.q)
+    with gunicorn(port, args.workers):
+        points = endpoints(port, headers, args.q, args.depth)
         measure(port, points, headers, args)
     report(points, args, ads, load)
 

@@ -8,7 +8,7 @@ GET /api/v1/ads/?neighbourhood=bench-1 on its own, as the median of 5 runs of 40
 It calls the list's building blocks by name: update it when they change.
 """
 
-import copy
+import argparse
 import io
 import statistics
 import sys
@@ -17,12 +17,12 @@ from collections.abc import Callable
 
 from bench import seed
 
-CALLS = 400
+CALLS = 400  # per run; --calls changes it
 LIST = "/api/v1/ads/?neighbourhood=bench-1"
 
 
 def timed(label: str, step: Callable[[], object]) -> None:
-    for _ in range(50):
+    for _ in range(min(50, CALLS)):
         step()
     runs = []
     for _ in range(5):
@@ -44,6 +44,8 @@ def requester(token: str) -> Callable[[str], Callable[[], None]]:
             **{"REQUEST_METHOD": "GET", "PATH_INFO": route, "QUERY_STRING": query, "wsgi.url_scheme": "http"},
             **{"SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1"},
             **{"HTTP_AUTHORIZATION": f"Token {token}", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr},
+            # As from the TLS proxy in front of production (else SECURE_SSL_REDIRECT answers 301).
+            "HTTP_X_FORWARDED_PROTO": "https",
         }
         statuses = []
         b"".join(app(environ, lambda status, headers, *_: statuses.append(status)))
@@ -54,33 +56,37 @@ def requester(token: str) -> Callable[[str], Callable[[], None]]:
 
 
 def main() -> None:
+    global CALLS
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calls", type=int, default=CALLS, help=f"calls per run, 5 runs a step (default {CALLS})")
+    CALLS = max(1, parser.parse_args().calls)
     seed.prepare_database(seed.configure())
     from django.db import connection
     from rest_framework.authentication import TokenAuthentication
 
+    from accounts.authentication import RolesTokenAuthentication
     from accounts.models import User
     from accounts.services import api_token_for
     from ads.api import AdListApi, ORJSONRenderer
-    from ads.permissions import member_neighbourhood
-    from ads.selectors import BoardFilters, ad_list_page, ad_list_rows
+    from ads.selectors import BoardFilters, ad_list_page, ad_list_sql
     from ads.serializers import ad_list_item
     from bench import views
 
-    user = User.objects.get(email=seed.BENCH_USER_EMAIL)
+    user = RolesTokenAuthentication().authenticate_credentials(
+        api_token_for(user=User.objects.get(email=seed.BENCH_USER_EMAIL))
+    )[0]
     token = api_token_for(user=user)
-    neighbourhood = member_neighbourhood(user=user, slug="bench-1")
-    page = ad_list_page(user=user, neighbourhood=neighbourhood, filters=BoardFilters(), cursor=None, size=20)
+    page = ad_list_page(user=user, neighbourhood="bench-1", filters=BoardFilters(), cursor=None, size=20)
     get = requester(token)
     cursor = connection.cursor()
 
-    def fresh_user_membership() -> None:
-        # A copy without the worker ids that accounts.permissions caches on the user object.
-        fresh = copy.copy(user)
-        fresh.__dict__.pop("_samsam_worker_neighbourhood_ids", None)
-        member_neighbourhood(user=fresh, slug="bench-1")
-
     def list_rows(filters: BoardFilters) -> Callable[[], object]:
-        return lambda: ad_list_page(user=user, neighbourhood=neighbourhood, filters=filters, cursor=None, size=20)
+        return lambda: ad_list_page(user=user, neighbourhood="bench-1", filters=filters, cursor=None, size=20)
+
+    def list_sql_only() -> None:
+        statement = ad_list_sql(user=user, neighbourhood="bench-1", filters=BoardFilters(), cursor=None, size=20)
+        cursor.execute(*statement)
+        cursor.fetchall()
 
     print(f"{seed.ad_count():,} ads; whole requests (Django WSGI handler, all middleware, no server):")
     timed("trivial", get("/bench/trivial/"))
@@ -92,23 +98,19 @@ def main() -> None:
         lambda: (cursor.execute("SELECT 1")),
     )
     timed(
-        "token auth: TokenAuthentication.authenticate_credentials (1 query)",
+        "token auth as DRF has it: TokenAuthentication (1 query, roles not loaded)",
         lambda: (TokenAuthentication().authenticate_credentials(token)),
     )
-    timed("member_neighbourhood, on a user fresh from auth (2 queries)", fresh_user_membership)
+    timed(
+        "token auth: RolesTokenAuthentication (1 query: token, user, worker neighbourhoods)",
+        lambda: (RolesTokenAuthentication().authenticate_credentials(token)),
+    )
     timed(
         "AdListApi.FilterSerializer(...).is_valid()",
         lambda: (AdListApi.FilterSerializer(data={"neighbourhood": "bench-1"}).is_valid()),
     )
     timed("ad_list_page (1 query)", list_rows(BoardFilters()))
-    timed(
-        "  of which: building and compiling its SQL",
-        lambda: (
-            ad_list_rows(user=user, neighbourhood=neighbourhood, filters=BoardFilters(), cursor=None, size=20)
-            .query.get_compiler("default")
-            .as_sql()
-        ),
-    )
+    timed("  of which: ad_list_sql, execute, fetchall", list_sql_only)
     timed(
         "  the raw endpoint's query instead (execute + fetchall)",
         lambda: (

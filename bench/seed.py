@@ -13,6 +13,7 @@ foreign-key checks; every id comes from rows just read, so the keys hold by cons
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -142,7 +143,7 @@ texts AS (
 INSERT INTO ads_ad (
     kind, category_id, title, description, neighbourhood_id, author_id, urgency, status, moderation,
     helper_id, thanks, escalation_consent, first_response_at, created_at, updated_at, expires_at, closed_at,
-    search_vector
+    search_vector{more_columns}
 )
 SELECT kind, category_id, title, description, neighbourhood_id, author_id,
     CASE WHEN n %% 10 = 0 THEN 'today' ELSE 'normal' END,
@@ -155,9 +156,10 @@ SELECT kind, category_id, title, description, neighbourhood_id, author_id,
     created_at, created_at, created_at + interval '30 days',
     CASE WHEN status IN ('done', 'withdrawn', 'expired') THEN created_at + interval '3 days' END,
     -- What the trigger of ads migration 0002 computes.
-    setweight(to_tsvector('dutch', title), 'A') || setweight(to_tsvector('dutch', description), 'B')
+    setweight(to_tsvector('dutch', title), 'A') || setweight(to_tsvector('dutch', description), 'B'){more_values}
 FROM texts
 """
+SEEDED_COLUMNS = re.search(r"INSERT INTO ads_ad \((.*?)\)", INSERT_ADS, re.DOTALL).group(1)
 
 
 def configure() -> str:
@@ -183,7 +185,11 @@ def prepare_database(url: str) -> None:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
     django.setup()
-    call_command("migrate", verbosity=0)
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):  # a full migrate costs seconds even when idle
+        call_command("migrate", verbosity=0)
 
 
 def _execute(statement: str, params: list | dict | None = None) -> int:
@@ -193,48 +199,79 @@ def _execute(statement: str, params: list | dict | None = None) -> int:
 
 
 def ensure_people(*, neighbourhoods: int, residents: int = RESIDENTS_PER_NEIGHBOURHOOD) -> list[str]:
-    """Bench neighbourhoods and their residents (idempotent); returns the neighbourhood slugs."""
+    """Bench neighbourhoods and their residents (idempotent); returns the neighbourhood slugs.
+    Through the ORM (a thousand rows at most), so that fields added later get their defaults."""
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import Neighbourhood, User
+
     slugs = [f"bench-{i}" for i in range(1, neighbourhoods + 1)]
-    _execute(
-        "INSERT INTO accounts_neighbourhood (name, slug, municipality, created_at) "
-        "SELECT 'Benchbuurt ' || i, 'bench-' || i, 'Utrecht', now() FROM generate_series(1, %s) i "
-        "ON CONFLICT DO NOTHING",
-        [neighbourhoods],
+    Neighbourhood.objects.bulk_create(
+        [Neighbourhood(name=f"Benchbuurt {slug[6:]}", slug=slug, municipality="Utrecht") for slug in slugs],
+        ignore_conflicts=True,
     )
-    _execute(
-        "INSERT INTO accounts_user (email, display_name, phone, street, postcode, neighbourhood_id, language, "
-        "is_coordinator, is_staff, is_active, is_superuser, password, date_joined) "
-        "SELECT nb.slug || '-' || i || '@bench.local', 'Buur ' || i || ' (' || nb.name || ')', "
-        "'', '', '', nb.id, 'nl', false, false, true, false, '!', now() "
-        "FROM accounts_neighbourhood nb CROSS JOIN generate_series(1, %s) i WHERE nb.slug = ANY(%s) "
-        "ON CONFLICT DO NOTHING",
-        [residents, slugs],
+    homes = Neighbourhood.objects.filter(slug__in=slugs)
+    User.objects.bulk_create(
+        [
+            User(
+                email=f"{home.slug}-{i}@bench.local",
+                display_name=f"Buur {i} ({home.name})",
+                neighbourhood=home,
+                password=make_password(None),  # unusable: nobody logs in as them
+            )
+            for home in homes
+            for i in range(1, residents + 1)
+        ],
+        ignore_conflicts=True,
     )
     return slugs
 
 
 def ensure_bench_user() -> int:
     """The resident of bench-1 whose token the benchmark uses."""
-    _execute(
-        "INSERT INTO accounts_user (email, display_name, phone, street, postcode, neighbourhood_id, language, "
-        "is_coordinator, is_staff, is_active, is_superuser, password, date_joined, email_confirmed_at) "
-        "SELECT %s, 'Bench', '', '', '', id, 'nl', false, false, true, false, '!', now(), now() "
-        "FROM accounts_neighbourhood WHERE slug = 'bench-1' ON CONFLICT DO NOTHING",
-        [BENCH_USER_EMAIL],
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from accounts.models import Neighbourhood, User
+
+    user, _created = User.objects.get_or_create(
+        email=BENCH_USER_EMAIL,
+        defaults={
+            "display_name": "Bench",
+            "neighbourhood": Neighbourhood.objects.get(slug="bench-1"),
+            "password": make_password(None),
+            "email_confirmed_at": timezone.now(),
+        },
     )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM accounts_user WHERE email = %s", [BENCH_USER_EMAIL])
-        return cursor.fetchone()[0]
+    return user.pk
+
+
+def _other_columns() -> tuple[str, str, dict]:
+    """Every required column of ads_ad that INSERT_ADS does not name, with its model
+    default, so that a field added later does not break the seeder."""
+    from ads.models import Ad
+
+    seeded = {name.strip() for name in SEEDED_COLUMNS.split(",")}
+    columns, values, params = "", "", {}
+    for field in Ad._meta.concrete_fields:
+        if field.column in seeded or field.primary_key or field.null:
+            continue
+        columns += f', "{field.column}"'
+        values += f", %(default_{field.column})s"
+        params[f"default_{field.column}"] = field.get_db_prep_save(field.get_default(), connection)
+    return columns, values, params
 
 
 def insert_ads(*, count: int, slugs: list[str], offset: int = 0) -> int:
     """One INSERT … SELECT of `count` ads; `offset` varies the authors between batches."""
-    params = {**TEXTS, "count": count, "offset": offset, "slugs": slugs, "now": _now()}
+    more_columns, more_values, defaults = _other_columns()
+    statement = INSERT_ADS.format(more_columns=more_columns, more_values=more_values)
+    params = {**TEXTS, **defaults, "count": count, "offset": offset, "slugs": slugs, "now": _now()}
     with transaction.atomic():
         # Local to this transaction, and put back at once for when it is a savepoint in a
         # longer one (a test): the search trigger and FK checks are on again after it.
         _execute("SET LOCAL session_replication_role = replica")
-        inserted = _execute(INSERT_ADS, params)
+        inserted = _execute(statement, params)
         _execute("SET LOCAL session_replication_role = DEFAULT")
     return inserted
 

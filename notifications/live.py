@@ -31,7 +31,7 @@ from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
-AdEventType = Literal["reply.created", "ad.matched", "ad.closed", "ad.withdrawn", "ad.updated"]
+AdEventType = Literal["reply.created", "ad.matched", "ad.closed", "ad.withdrawn", "ad.updated", "ad.expired"]
 
 
 class AdLiveEvent(TypedDict):

@@ -57,6 +57,8 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "id"], name="notification_cursor_idx"),
             models.Index(fields=["recipient"], name="notification_unread_idx", condition=Q(read_at__isnull=True)),
+            # The sweep of instant emails whose task was lost looks at the last two days.
+            models.Index(fields=["created_at"], name="notification_created_idx"),
         ]
 
     def __str__(self) -> str:

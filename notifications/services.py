@@ -7,7 +7,6 @@ recipient gets one live push (ids and event type only) and every new notificatio
 a recipient who wants email "right away" gets its own email task.
 """
 
-import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
@@ -24,6 +23,8 @@ from notifications.live import NotificationLiveEvent, publish, user_group
 from notifications.models import Notification, Preference
 
 logger = logging.getLogger(__name__)
+# The first key of the advisory locks that order each recipient's notifications.
+LOCK_NAMESPACE = 7301
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,29 @@ def notify_many(notes: Iterable[Notification]) -> list[Notification]:
     """Store a batch (a constant number of queries) and deliver the new ones after commit.
 
     Notifications whose (recipient, dedupe_key) exists already are skipped."""
-    notes = _unknown(list(notes))
+    notes = list(notes)
+    if not notes:
+        return []
+    with transaction.atomic():
+        _lock_recipients({n.recipient_id for n in notes})
+        created = _insert(_unknown(notes))
+    _deliver_on_commit(created)
+    return created
+
+
+def _lock_recipients(recipient_ids: set[int]) -> None:
+    """Hold each recipient's lock until commit, so one recipient's notifications commit in
+    id order and a client reading "after cursor N" never skips one that commits late."""
+    if connection.vendor != "postgresql":
+        return  # SQLite runs one writer at a time anyway
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, id) FROM (SELECT unnest(%s::int[]) AS id ORDER BY 1) AS r",
+            [LOCK_NAMESPACE, sorted(recipient_ids)],
+        )
+
+
+def _insert(notes: list[Notification]) -> list[Notification]:
     if not notes:
         return []
     plain = [n for n in notes if not n.dedupe_key]
@@ -78,7 +101,6 @@ def notify_many(notes: Iterable[Notification]) -> list[Notification]:
         # row twice is harmless: the push is a hint and the email claims its row).
         Notification.objects.bulk_create(keyed, ignore_conflicts=True)
         created += _read_back(keyed)
-    _deliver_on_commit(created)
     return created
 
 
@@ -104,9 +126,7 @@ def _unknown(notes: list[Notification]) -> list[Notification]:
 
 def _read_back(keyed: list[Notification]) -> list[Notification]:
     keys = {(n.recipient_id, n.dedupe_key) for n in keyed}
-    rows = Notification.objects.filter(
-        recipient_id__in={r for r, _ in keys}, dedupe_key__in={k for _, k in keys}
-    )
+    rows = Notification.objects.filter(recipient_id__in={r for r, _ in keys}, dedupe_key__in={k for _, k in keys})
     return [row for row in rows if (row.recipient_id, row.dedupe_key) in keys]
 
 
@@ -122,7 +142,7 @@ def _deliver_on_commit(created: list[Notification]) -> None:
     wants_now = instant_recipient_ids(recipient_ids=set(cursors))
     ids = [note.pk for note in created if note.recipient_id in wants_now]
     if ids:
-        transaction.on_commit(functools.partial(_queue_instant_emails, sorted(ids)), robust=True)
+        transaction.on_commit(lambda: _queue_instant_emails(sorted(ids)))
 
 
 def instant_recipient_ids(*, recipient_ids: set[int]) -> set[int]:
@@ -138,15 +158,14 @@ def instant_recipient_ids(*, recipient_ids: set[int]) -> set[int]:
 
 
 def _queue_instant_emails(ids: list[int]) -> None:
-    from notifications.tasks import email_instant  # tasks import this module's siblings
+    from notifications.tasks import email_instant  # the tasks module imports the email services
 
-    for pk in ids:
-        try:
-            email_instant.delay(pk)
-        except KombuError as error:
-            # The broker is away: the row stays unemailed and the sweep queues it again.
-            logger.warning("notifications: email %s not queued (%s)", pk, error)
-            return
+    try:
+        # One message per batch: the escalation scan notifies thousands at once.
+        email_instant.delay(ids)
+    except (KombuError, OSError) as error:
+        # The broker is away: the rows stay unemailed and the hourly sweep queues them again.
+        logger.warning("notifications: %d emails not queued (%s)", len(ids), error)
 
 
 # Reading state -----------------------------------------------------------------------

@@ -7,6 +7,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ads.escalation.exceptions import EscalationConflict
+
 
 def validation_detail(error: DjangoValidationError) -> dict | list:
     """A Django ValidationError as DRF-style detail: {field: [messages]} or {"detail": ...}."""
@@ -17,7 +19,10 @@ def validation_detail(error: DjangoValidationError) -> dict | list:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """Services raise Django's exceptions; the API answers them as 400/403/404."""
+    """Services raise Django's exceptions; the API answers them as 400/403/404, and a
+    state that moved under the caller (someone else claimed first) as 409."""
+    if isinstance(exc, EscalationConflict):
+        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         return Response(validation_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):

@@ -21,7 +21,7 @@ app.conf.update(
     beat_max_loop_interval=5,
 )
 app.autodiscover_tasks()
-app.autodiscover_tasks(["ads.escalation"])
+app.autodiscover_tasks(["ads.escalation", "ads.moderation"])
 
 
 @app.on_after_configure.connect
@@ -40,4 +40,29 @@ def _beat_schedule(sender: Celery, **kwargs) -> None:
             "options": {"expires": every},
         },
         "heartbeat": {"task": "ads.escalation.heartbeat", "schedule": 60.0, "options": {"expires": 60.0}},
+        "webhooks-sweep": {"task": "ads.escalation.webhooks_sweep", "schedule": every, "options": {"expires": every}},
+    }
+    # Notifications: expiry of old ads with the reminder to renew, the daily digests (sent
+    # from NOTIFICATIONS_DIGEST_HOUR on, once a day per person) and the sweep of instant
+    # emails whose task was lost. Hourly rather than daily: a missed tick costs an hour.
+    hourly = float(settings.NOTIFICATIONS_JOB_SECONDS)
+    for name, task in [
+        ("ads-expire", "ads.expire"),
+        ("ads-expiry-remind", "ads.expiry_remind"),
+        ("notifications-digests", "notifications.digests"),
+        ("notifications-email-sweep", "notifications.email_sweep"),
+    ]:
+        sender.conf.beat_schedule[name] = {"task": task, "schedule": hourly, "options": {"expires": hourly}}
+    # Moderation: suspended accounts are let back in when their period is over.
+    sender.conf.beat_schedule["moderation-suspensions-end"] = {
+        "task": "ads.moderation.suspensions_end",
+        "schedule": 300.0,
+        "options": {"expires": 300.0},
+    }
+    # GDPR: accounts deleted more than 30 days ago are removed for good, once a day.
+    daily = 24 * 60 * 60.0
+    sender.conf.beat_schedule["accounts-purge-deleted"] = {
+        "task": "accounts.purge_deleted",
+        "schedule": daily,
+        "options": {"expires": daily},
     }

@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "channels",
     "accounts",
     "notifications",
@@ -85,8 +88,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "samsam.middleware.NonceCSPMiddleware",
+    "samsam.middleware.PrivateCacheMiddleware",
+    "accounts.middleware.LimitsMiddleware",
 ]
 
 ROOT_URLCONF = "samsam.urls"
@@ -105,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -150,7 +158,28 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS >= 60 * 60 * 24 * 365)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The containers' health checks ask over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp): scripts and styles only from this site or with the
+# per-response nonce ({{ request.csp_nonce }}); never 'unsafe-inline'. Nothing may frame us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", "ws:", "wss:"] if DEBUG else ["'self'", "wss:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "nl"
@@ -179,6 +208,13 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Limits on failed logins and password resets (accounts/limits.py): counted in Redis, and
+# refused ("fail closed") when that Redis is down; without Redis, in the LIMITS_CACHE cache.
+LIMITS_REDIS_URL = env_str("LIMITS_REDIS_URL", REDIS_URL)
+LIMITS_CACHE = "default"
+# Only behind a reverse proxy that sets X-Forwarded-For: then its last entry is the client.
+LIMITS_TRUST_X_FORWARDED_FOR = env_bool("LIMITS_TRUST_X_FORWARDED_FOR", False)
 
 # Live pushes, measured in bench/live.py (see docs/live.md). "redis": a view PUBLISHes
 # each event once on LIVE_REDIS_CHANNEL and every ASGI process fans it out to its own
@@ -234,7 +270,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SamSam <noreply@samsam.local
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.RolesTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -253,6 +289,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 AD_LIFETIME_DAYS = env_int("AD_LIFETIME_DAYS", 30)
@@ -267,6 +306,20 @@ ESCALATION_SCAN_BATCH_SIZE = env_int("ESCALATION_SCAN_BATCH_SIZE", 500)
 ESCALATION_WORKER_ACK_MINUTES = env_int("ESCALATION_WORKER_ACK_MINUTES", 24 * 60)
 if min(ESCALATION_SCAN_SECONDS, ESCALATION_SCAN_BATCH_SIZE, ESCALATION_WORKER_ACK_MINUTES) < 1:
     raise ImproperlyConfigured("ESCALATION_SCAN_SECONDS, _BATCH_SIZE and _WORKER_ACK_MINUTES must be at least 1.")
+# Partner webhooks: how long one POST may take, and the first wait before a retry
+# (doubled each time; at most 5 attempts, then the delivery is marked failed).
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30)
+if WEBHOOK_TIMEOUT_SECONDS < 1 or WEBHOOK_BACKOFF_SECONDS < 0:
+    raise ImproperlyConfigured("WEBHOOK_TIMEOUT_SECONDS must be at least 1, WEBHOOK_BACKOFF_SECONDS at least 0.")
+
+# Notifications: the local hour from which the daily digests go out, how long before
+# its end an ad's owner is reminded to renew it, and how often the periodic jobs run.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 17)
+AD_EXPIRY_REMINDER_DAYS = env_int("AD_EXPIRY_REMINDER_DAYS", 3)
+NOTIFICATIONS_JOB_SECONDS = env_int("NOTIFICATIONS_JOB_SECONDS", 3600)
+if not 0 <= NOTIFICATIONS_DIGEST_HOUR <= 23 or min(AD_EXPIRY_REMINDER_DAYS, NOTIFICATIONS_JOB_SECONDS) < 1:
+    raise ImproperlyConfigured("NOTIFICATIONS_DIGEST_HOUR is 0-23; AD_EXPIRY_REMINDER_DAYS, _JOB_SECONDS at least 1.")
 
 LOGGING = {
     "version": 1,

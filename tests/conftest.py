@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import Neighbourhood, User
@@ -88,6 +89,16 @@ def cast(db) -> Cast:
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+def client_for(user: User | None = None) -> Client:
+    """A page client that reads English (tests assert on the English texts; the Dutch
+    translation is added later), logged in as `user` when one is given."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 def api_as(user: User | None) -> APIClient:

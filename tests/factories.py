@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
@@ -15,6 +17,9 @@ class NeighbourhoodFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Buurt {n}")
     slug = factory.Sequence(lambda n: f"buurt-{n}")
     municipality = "Utrecht"
+    # The product asks for approval of first posts by default; tests about other things
+    # use neighbourhoods without it (tests/moderation turns it on where it matters).
+    first_post_approval = False
 
 
 class PostcodeFactory(factory.django.DjangoModelFactory):
@@ -35,6 +40,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Buur {n}")
     neighbourhood = factory.SubFactory(NeighbourhoodFactory)
     email_confirmed_at = factory.LazyFunction(timezone.now)
+    # Established accounts: the newcomer limits of the first day are tested on their own.
+    date_joined = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
     password = factory.django.Password(PASSWORD)
 
 

@@ -1,9 +1,16 @@
-"""The bulk seeder of bench/ (bench.seed) on a small scale: what the benchmarks stand on."""
+"""The tools of bench/ on a small scale, so that they cannot rot: the bulk seeder
+(bench.seed) that the benchmarks stand on, and quick runs of the ads list benchmark and
+its breakdown."""
 
+import os
+import re
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
 from django.contrib.postgres.search import SearchQuery
+from django.db import connection
 from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
@@ -52,3 +59,46 @@ def test_seeding_twice_adds_ads_but_not_people():
 
     assert User.objects.count() == people
     assert Ad.objects.filter(neighbourhood__slug__startswith="bench-").count() == 20
+
+
+def _run_bench_tool(module: str, *args: str) -> str:
+    """Run a bench command against the test database (where this test committed its rows)."""
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    url = f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=seed.ROOT,
+        env={**os.environ, "BENCH_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # committed, for the benchmark's server
+def test_the_ads_list_benchmark_runs_and_prints_every_ratio():
+    seed.seed(ads=600, neighbourhoods=2)  # about 290 visible in bench-1
+
+    out = _run_bench_tool(
+        "bench.ads_list",
+        *("--ads", "0", "--rounds", "1", "--duration", "1", "--warmup", "0"),
+        *("--depth", "100", "--connections", "2", "--workers", "1", "--q", "hulp"),  # "fiets": too rare here
+    )
+
+    for name in ("trivial", "raw", "list", "deep", "search"):
+        assert re.search(rf"^{name}\s+[\d,]+\s", out, re.MULTILINE), out
+    for label in ("list / trivial", "list / raw", "deep / first", "search / list"):
+        assert re.search(rf"{label}\s+\d+\.\d\d \(\d+\.\d\d\)\s+(throughput|time per request)", out), out
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_ads_list_breakdown_runs():
+    seed.seed(ads=100, neighbourhoods=1)
+
+    out = _run_bench_tool("bench.ads_list_breakdown", "--calls", "3")
+
+    assert re.search(r"µs\s+list$", out, re.MULTILINE), out
+    assert "RolesTokenAuthentication" in out

@@ -1,6 +1,7 @@
 """API for escalation rules: coordinators list and add them (the admin changes them)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -66,7 +67,7 @@ class EscalationRulesApi(APIView):
         description="How long a request may wait for a neighbour before the ladder passes it on. The most "
         "specific rule wins: urgency, then neighbourhood, then category. Without a rule: 48 hours, or 4 "
         "hours for urgency 'today'.",
-        responses={200: OutputSerializer(many=True)},
+        responses={200: OutputSerializer(many=True), 403: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
         rules = selectors.escalation_rules()
@@ -76,7 +77,7 @@ class EscalationRulesApi(APIView):
         operation_id="escalation_rules_create",
         summary="Add an escalation rule (coordinators)",
         request=InputSerializer,
-        responses={201: OutputSerializer},
+        responses={201: OutputSerializer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)

@@ -139,6 +139,14 @@ class WebhookDelivery(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # No attempt before this moment: the backoff after a failure, or the lease of an
+    # attempt in flight (so a second task cannot post the same delivery at once).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="webhook_pending_idx", condition=Q(status="pending")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} ({self.status})"

@@ -3,9 +3,8 @@
 Each function takes a whole batch and costs a constant number of queries (recipients,
 then one insert), and stores the notifications in the caller's transaction, so a
 notification exists exactly when its escalation does. A dedupe key per event makes a
-second call harmless. Delivery (live push, email) is the notifications app's work: it
-starts from the stored rows. `_store` is the one place to swap for the notifications
-service's bulk function once it exists.
+second call harmless. Delivery (live push, email) is the notifications service's work:
+it starts once the caller's transaction commits.
 """
 
 from collections.abc import Iterable
@@ -16,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 
 from ads.escalation import selectors
 from notifications.models import Notification
+from notifications.services import Target, notification_build, notify_many
 
 
 @dataclass(frozen=True)
@@ -55,16 +55,14 @@ def escalation_url(escalation_id: int) -> str:
 
 
 def _store(items: Iterable[Notification]) -> None:
-    Notification.objects.bulk_create(list(items), ignore_conflicts=True)
+    notify_many(items)
 
 
 def _note(recipient_id: int, kind: str, target: tuple[str, int], url: str, **params) -> Notification:
-    return Notification(
+    return notification_build(
         recipient_id=recipient_id,
         kind=kind,
-        target_type=target[0],
-        target_id=target[1],
-        target_url=url,
+        target=Target(type=target[0], id=target[1], url=url),
         params=params,
         dedupe_key=f"{kind}:{target[0]}:{target[1]}",
     )

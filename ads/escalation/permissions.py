@@ -15,9 +15,11 @@ def is_coordinator(user: User) -> bool:
 
 def escalations_visible_to(user: User) -> QuerySet[Escalation]:
     """Partner staff: their organisation's. Workers: every escalation of a request in
-    their neighbourhoods (they see the whole history)."""
+    their neighbourhoods (they see the whole history). Coordinators: all (to read)."""
     if not user.is_authenticated or not user.is_active:
         return Escalation.objects.none()
+    if user.is_coordinator:
+        return Escalation.objects.all()
     scope = Q(ad__neighbourhood_id__in=worker_neighbourhood_ids(user))
     if user.partner_id:
         scope |= Q(partner_id=user.partner_id)
@@ -32,6 +34,21 @@ def can_handle_escalation(user: User, escalation: Escalation) -> bool:
     if escalation.partner_id is not None:
         return user.partner_id == escalation.partner_id
     return escalation.ad.neighbourhood_id in worker_neighbourhood_ids(user)
+
+
+def can_see_contact(user: User, escalation: Escalation) -> bool:
+    """The resident's phone and street: only with their consent, only to whoever may act
+    on the escalation, and only while it is still live."""
+    return (
+        escalation.ad.escalation_consent
+        and escalation.state in (Escalation.State.OPEN, Escalation.State.RAISED, Escalation.State.CLAIMED)
+        and can_handle_escalation(user, escalation)
+    )
+
+
+def can_record_consent(user: User, ad) -> bool:
+    """A worker of the request's neighbourhood records consent given on the phone."""
+    return user.is_authenticated and user.is_active and ad.neighbourhood_id in worker_neighbourhood_ids(user)
 
 
 def access_escalation(*, user: User, escalation_id: int | str) -> Escalation:

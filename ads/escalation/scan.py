@@ -20,7 +20,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from ads.escalation import notify, selectors
+from ads.escalation import notify, selectors, webhooks
+from ads.escalation.audit import steps_audit
 from ads.escalation.models import Escalation, EscalationStep
 from ads.escalation.rules import Thresholds, thresholds_load
 from ads.models import Ad
@@ -109,7 +110,9 @@ def _escalate(ads: list[Ad], *, now: datetime, coverage: dict[tuple[int, int], l
     created = insert_escalations(rows, now=now, action="created")
     Ad.objects.filter(pk__in=[ad.pk for ad in ads]).update(escalated_at=now)
     where = {ad.pk: ad.neighbourhood_id for ad in ads}
-    notify.escalations_created([notify.Created(pk, ad_id, partner, where[ad_id]) for pk, ad_id, partner in created])
+    found = [notify.Created(pk, ad_id, partner, where[ad_id]) for pk, ad_id, partner in created]
+    notify.escalations_created(found)
+    webhooks.deliveries_queue(found)
     return len(created)
 
 
@@ -151,6 +154,7 @@ def insert_escalations(
             for pk, _ad, _partner in created
         ]
     )
+    steps_audit([pk for pk, _ad, _partner in created], action=action, actor=actor, now=now)
     return created
 
 
@@ -183,6 +187,7 @@ def raise_escalations(
     EscalationStep.objects.bulk_create(
         [EscalationStep(escalation_id=pk, action="raised", actor=actor, note=note, created_at=now) for pk in ids]
     )
+    steps_audit(ids, action="raised", actor=actor, now=now)
     where = dict(Ad.objects.filter(pk__in={e.ad_id for e in escalations}).values_list("id", "neighbourhood_id"))
     notify.escalations_raised([notify.Created(e.pk, e.ad_id, e.partner_id, where[e.ad_id]) for e in escalations])
     return ids

@@ -8,7 +8,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import Partner, User, WorkerAssignment
-from ads.escalation.models import Escalation, EscalationRule, EscalationStep, Heartbeat
+from ads.escalation.models import Escalation, EscalationRule, EscalationStep, Heartbeat, WebhookDelivery
+from ads.escalation.permissions import escalations_visible_to
 from ads.models import Ad, Category
 
 # What the scan needs of a request; nothing else is read.
@@ -144,13 +145,51 @@ def workers_inbox(*, neighbourhood_ids: set[int] | frozenset[int]) -> QuerySet[E
     )
 
 
+def escalation_inbox(*, user: User, state: str = "") -> QuerySet[Escalation]:
+    """The caller's inbox: their organisation's escalations (partner staff), those of their
+    neighbourhoods (workers), or all (coordinators); waiting ones first, oldest first."""
+    escalations = escalations_visible_to(user)
+    if state:
+        escalations = escalations.filter(state=state)
+    return escalations.select_related(
+        "ad", "ad__neighbourhood", "ad__category", "ad__author", "partner", "claimed_by"
+    ).order_by(_open_first(), "created_at", "id")
+
+
 def ad_escalations(*, ad: Ad) -> QuerySet[Escalation]:
     """Everything the ladder did with one request, for the resident and the workers."""
     return Escalation.objects.filter(ad=ad).select_related("partner", "claimed_by").order_by("step", "id")
 
 
 def escalation_steps(*, escalation: Escalation) -> QuerySet[EscalationStep]:
-    return EscalationStep.objects.filter(escalation=escalation).select_related("actor")
+    return EscalationStep.objects.filter(escalation=escalation).select_related("actor", "escalation__partner")
+
+
+def ad_history(*, ad: Ad) -> QuerySet[EscalationStep]:
+    """Every step of every escalation of one request, in order: what the workers see."""
+    return (
+        EscalationStep.objects.filter(escalation__ad=ad)
+        .select_related("actor", "escalation", "escalation__partner")
+        .order_by("created_at", "id")
+    )
+
+
+def ad_webhook_deliveries(*, ad: Ad) -> QuerySet[WebhookDelivery]:
+    return (
+        WebhookDelivery.objects.filter(escalation__ad=ad)
+        .select_related("escalation__partner")
+        .order_by("created_at", "id")
+    )
+
+
+def failed_webhook_deliveries(*, neighbourhood_ids: set[int] | frozenset[int]) -> QuerySet[WebhookDelivery]:
+    return (
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.FAILED, escalation__ad__neighbourhood_id__in=neighbourhood_ids
+        )
+        .select_related("escalation__partner", "escalation__ad")
+        .order_by("-created_at", "-id")
+    )
 
 
 def offerers_matching(*, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], set[int]]:

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Neighbourhood, User
-from ads.escalation import notify, selectors
+from ads.escalation import notify, selectors, webhooks
+from ads.escalation.audit import steps_audit
 from ads.escalation.exceptions import EscalationAlreadyClaimed, EscalationClosed, EscalationNotClaimed
 from ads.escalation.models import Escalation, EscalationRule, EscalationStep, Heartbeat
-from ads.escalation.permissions import can_handle_escalation
+from ads.escalation.permissions import can_handle_escalation, can_record_consent
 from ads.escalation.scan import ScanResult as ScanResult
 from ads.escalation.scan import escalation_scan as escalation_scan
 from ads.escalation.scan import escalation_scan_batches as escalation_scan_batches
@@ -36,6 +37,8 @@ class StopReason(TextChoices):
     WITHDRAWN = "withdrawn", gettext_lazy("The request was withdrawn")
     CLOSED = "closed", gettext_lazy("The request was closed")
     EXPIRED = "expired", gettext_lazy("The request expired")
+    CONSENT_WITHDRAWN = "consent_withdrawn", gettext_lazy("The resident no longer wants a partner to contact them")
+    CONSENT_GIVEN = "consent_given", gettext_lazy("The resident agreed that a partner may contact them")
 
 
 # One escalation at a time: the inbox's actions ------------------------------------------
@@ -74,7 +77,9 @@ def _clean_note(note: str, *, field: str, required: bool) -> str:
 
 
 def _step(escalation: Escalation, action: str, actor: User | None, now: datetime, note: str = "") -> EscalationStep:
-    return EscalationStep.objects.create(escalation=escalation, action=action, actor=actor, note=note, created_at=now)
+    step = EscalationStep.objects.create(escalation=escalation, action=action, actor=actor, note=note, created_at=now)
+    steps_audit([escalation.pk], action=action, actor=actor, now=now)
+    return step
 
 
 def _close(escalation: Escalation, state: str, actor: User, now: datetime, note: str, outcome: str = "") -> None:
@@ -190,9 +195,7 @@ def _route_on(escalation: Escalation, *, now: datetime, actor: User, to_partners
         return  # another partner still holds it
     step = max(step for _partner, _state, step in ladder) + 1
     created = insert_escalations([(ad.pk, next_partner, step)], now=now, action="routed", actor=actor)
-    notify.escalations_created(
-        [notify.Created(pk, ad.pk, partner, ad.neighbourhood_id) for pk, _ad, partner in created]
-    )
+    _announce(created, ad)
 
 
 # Stopping the ladder ----------------------------------------------------------------------
@@ -226,6 +229,78 @@ def _cancel(ids: list[int], *, now: datetime, actor: User | None, note: str) -> 
     EscalationStep.objects.bulk_create(
         [EscalationStep(escalation_id=pk, action="cancelled", actor=actor, note=note, created_at=now) for pk in ids]
     )
+    steps_audit(ids, action="cancelled", actor=actor, now=now)
+
+
+# Consent given or withdrawn on the phone ---------------------------------------------------
+
+
+def escalation_consent_record(*, ad: Ad, worker: User, consent: bool, now: datetime | None = None) -> Ad:
+    """A worker records the resident's answer given on the phone. Consent given after the
+    ladder stopped at the workers passes the request on to the covering partners;
+    consent withdrawn takes it back from them (to the workers)."""
+    if not can_record_consent(worker, ad):
+        raise PermissionDenied(_("Only a worker of this neighbourhood can record consent."))
+    now = now_or_clock(now)
+    with transaction.atomic():
+        ad = Ad.objects.select_for_update().get(pk=ad.pk)
+        if ad.kind != Ad.Kind.REQUEST:
+            raise ValidationError(_("Only a request for help can be passed to a partner."))
+        if ad.is_closed:
+            raise ValidationError(_("This request is closed."))
+        ad.escalation_consent, ad.consent_recorded_by = consent, worker
+        ad.save(update_fields=["escalation_consent", "consent_recorded_by", "updated_at"])
+        if ad.escalated_at is not None and ad.status == Ad.Status.OPEN and ad.first_response_at is None:
+            _reroute_for_consent(ad, consent=consent, now=now, actor=worker)
+    return ad
+
+
+def _reroute_for_consent(ad: Ad, *, consent: bool, now: datetime, actor: User) -> None:
+    """Holding the request's lock, after the ladder already passed it on."""
+    live = Escalation.objects.select_for_update().filter(ad=ad, state__in=LIVE)
+    if consent:
+        if live.filter(partner__isnull=False).exists():
+            return  # a partner has it already
+        asked = set(
+            Escalation.objects.filter(ad=ad).exclude(state=State.CANCELLED).values_list("partner_id", flat=True)
+        )
+        covering = selectors.partners_covering(neighbourhood_id=ad.neighbourhood_id, category_id=ad.category_id)
+        partners = [p for p in covering if p not in asked]
+        if not partners:
+            return
+        _cancel(
+            list(live.filter(partner__isnull=True, state__in=(State.OPEN, State.RAISED)).values_list("pk", flat=True)),
+            now=now,
+            actor=actor,
+            note=StopReason.CONSENT_GIVEN,
+        )
+        rows = [(ad.pk, partner, _next_step(ad)) for partner in partners]
+    else:
+        taken = list(live.filter(partner__isnull=False).values_list("pk", "claimed_by_id"))
+        if not taken:
+            return
+        _cancel([pk for pk, _claimer in taken], now=now, actor=actor, note=StopReason.CONSENT_WITHDRAWN)
+        for pk, claimed_by in taken:
+            if claimed_by:
+                notify.escalation_cancelled(
+                    escalation_id=pk, ad_id=ad.pk, recipient_id=claimed_by, reason=StopReason.CONSENT_WITHDRAWN
+                )
+        if live.exists():
+            return  # the workers have it already
+        rows = [(ad.pk, None, _next_step(ad))]
+    created = insert_escalations(rows, now=now, action="routed", actor=actor)
+    _announce(created, ad)
+
+
+def _next_step(ad: Ad) -> int:
+    return max(Escalation.objects.filter(ad=ad).values_list("step", flat=True), default=0) + 1
+
+
+def _announce(created: list[tuple[int, int, int | None]], ad: Ad) -> None:
+    """Tell the staff (or workers) of escalations this call created, and queue webhooks."""
+    found = [notify.Created(pk, ad.pk, partner, ad.neighbourhood_id) for pk, _ad, partner in created]
+    notify.escalations_created(found)
+    webhooks.deliveries_queue(found)
 
 
 # Rules and the canary -----------------------------------------------------------------------

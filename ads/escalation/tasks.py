@@ -11,7 +11,7 @@ import time
 from celery import shared_task
 from django.utils import timezone
 
-from ads.escalation import services
+from ads.escalation import services, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -49,3 +49,19 @@ def escalations_raise_unclaimed() -> None:
 @shared_task(name="ads.escalation.heartbeat", ignore_result=True)
 def heartbeat() -> None:
     services.heartbeat_record(name="celery", now=timezone.now())
+
+
+@shared_task(bind=True, name=webhooks.TASK_NAME, ignore_result=True, max_retries=webhooks.MAX_ATTEMPTS)
+def webhook_deliver(self, delivery_id: int) -> None:
+    """One attempt; on failure, retry after the backoff. The delivery row counts the
+    attempts and decides when to give up, so a re-queued task cannot exceed them."""
+    attempt = webhooks.webhook_attempt(delivery_id=delivery_id, now=timezone.now())
+    if attempt.retry_in is not None:
+        raise self.retry(countdown=attempt.retry_in)
+
+
+@shared_task(name="ads.escalation.webhooks_sweep", ignore_result=True)
+def webhooks_sweep() -> None:
+    queued = webhooks.deliveries_requeue(now=timezone.now())
+    if queued:
+        logger.info("re-queued %d webhook deliveries", queued)

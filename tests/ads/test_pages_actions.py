@@ -1,20 +1,11 @@
 """Replying, choosing a helper, closing and withdrawing through the pages."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from ads.models import REPLY_MAX, Ad, Conversation, Reply
 from tests import factories
-
-
-def client_for(user=None) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
-        client.force_login(user)
-    return client
+from tests.conftest import client_for
 
 
 def url(name: str, ad) -> str:

@@ -1,24 +1,14 @@
 """The start page and the neighbourhood board, for every persona."""
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ads.models import Ad
 from ads.selectors import cursor_encode
 from tests import factories
-
-
-def client_for(user=None) -> Client:
-    client = Client()
-    # Assert on the English texts: the Dutch translation is added later.
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
-        client.force_login(user)
-    return client
+from tests.conftest import client_for
 
 
 def board_url(slug="noord") -> str:

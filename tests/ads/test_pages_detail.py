@@ -3,20 +3,11 @@
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from ads.models import Ad
 from tests import factories
-
-
-def client_for(user=None) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
-        client.force_login(user)
-    return client
+from tests.conftest import client_for
 
 
 def detail_url(pk) -> str:

@@ -1,20 +1,11 @@
 """Placing and changing an ad, and the "my ads" and "my conversations" pages."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from ads.models import DESCRIPTION_MAX, TITLE_MAX, Ad, Conversation, Reply
 from tests import factories
-
-
-def client_for(user=None) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
-        client.force_login(user)
-    return client
+from tests.conftest import client_for
 
 
 def stored() -> tuple:
@@ -36,7 +27,9 @@ def test_post_form_asks_only_kind_category_title_and_description(cast):
     response = client_for(cast.author).get(CREATE)
     assert response.status_code == 200
     names = set(response.context["form"].fields)
-    assert names == {"kind", "category", "title", "description"}
+    # Plus the optional consent to the escalation ladder (issue 4): a checkbox, not a field to fill in.
+    assert names == {"kind", "category", "title", "description", "escalation_consent"}
+    assert not response.context["form"].fields["escalation_consent"].required
     assert "I need help" in response.text and "I offer help" in response.text
     for name in names:
         assert f'for="id_{name}' in response.text  # every input has a label

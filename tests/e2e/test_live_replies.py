@@ -1,25 +1,23 @@
-"""In Chromium: the author sees a neighbour's reply appear without reloading.
+"""In Chromium: the author sees a neighbour's reply, and the notification badge change,
+without reloading.
 
-The page and its websocket come from one uvicorn process, the embedded default (no
-Redis: pushes are delivered in memory); the shared-Redis path has its own tests.
+The page and its websockets come from one uvicorn process, the embedded default (no
+Redis: pushes are delivered in memory); the shared-Redis path has its own tests. The
+process reads the test database, so this needs PostgreSQL.
 """
 
 from collections.abc import Iterator
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import TIMEOUT_MS, E2ECast, _session_key
+from tests.e2e.conftest import E2ECast, open_page
 from tests.live import servers
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 REPLY = "Ik kan dinsdag om tien uur.\nZal ik ook brood meenemen?"
-
-
-@pytest.fixture
-def migrated_categories(transactional_db, django_db_serialized_rollback) -> None:
-    servers.ensure_categories()
 
 
 @pytest.fixture
@@ -32,46 +30,43 @@ def asgi_server(django_db_setup, tmp_path) -> Iterator[servers.Server]:
         servers.stop(server.process)
 
 
-def _page_as(browser: Browser, server: servers.Server, user) -> Page:
-    context = browser.new_context(base_url=server.http, locale="en-GB")
-    context.set_default_timeout(TIMEOUT_MS)
-    cookies = {"sessionid": _session_key(user), "django_language": "en"}
-    context.add_cookies([{"name": name, "value": value, "url": server.http} for name, value in cookies.items()])
-    return context.new_page()
-
-
 def _open_live(page: Page, path: str) -> None:
     page.goto(path)
     expect(page.locator("[data-live-ad]")).to_have_attribute("data-live-state", "open")
+    expect(page.locator("[data-live-unread]")).to_have_attribute("data-live-state", "open")
     page.evaluate("window.notReloaded = true")
 
 
-def test_author_sees_replies_appear_without_reloading(
-    migrated_categories,  # before the cast: see its docstring
-    browser: Browser,
+def _reply(page: Page, path: str, body: str) -> None:
+    page.goto(path)
+    page.get_by_label("Your message").fill(body)
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_role("status")).to_contain_text("Your message has been sent")
+
+
+def test_author_sees_replies_and_badge_change_without_reloading(
     e2e_cast: E2ECast,
     asgi_server: servers.Server,
+    browser: Browser,  # after the server, so that its pages are closed before the server stops
 ) -> None:
     cast = e2e_cast.cast
-    path = f"/advertenties/{cast.ad.pk}/"
-    author = _page_as(browser, asgi_server, cast.author)
+    path = reverse("ads:detail", args=[cast.ad.pk])
+    author = open_page(browser, asgi_server.http, language="en", user=cast.author)
     _open_live(author, path)
+    badge = author.locator("[data-live-unread]")
+    expect(badge).to_be_hidden()  # the cast's first reply came before any notification
 
-    neighbour = _page_as(browser, asgi_server, cast.neighbour)  # starts a new conversation
-    neighbour.goto(path)
-    neighbour.get_by_label("Your message").fill(REPLY)
-    neighbour.get_by_role("button", name="Send reply").click()
-
+    _reply(open_page(browser, asgi_server.http, language="en", user=cast.neighbour), path, REPLY)  # a new conversation
     conversation = author.locator(".conversation", has_text=f"Conversation with {cast.neighbour.display_name}")
     expect(conversation).to_contain_text("Ik kan dinsdag om tien uur.")
     expect(conversation.locator(".chat-message__body br")).to_have_count(1)  # line breaks kept, as text
+    expect(badge).to_be_visible()
+    expect(badge).to_have_text("1")
 
-    responder = _page_as(browser, asgi_server, cast.responder)  # answers in an existing one
-    responder.goto(path)
-    responder.get_by_label("Your message").fill("<b>Tot dan!</b>")
-    responder.get_by_role("button", name="Send reply").click()
+    _reply(open_page(browser, asgi_server.http, language="en", user=cast.responder), path, "<b>Tot dan!</b>")
     existing = author.locator(f"#conversation-{cast.conversation.pk}")
     expect(existing.locator(".chat-message").last).to_contain_text("<b>Tot dan!</b>")  # text, not markup
+    expect(badge).to_have_text("2")
 
     assert author.evaluate("window.notReloaded") is True
     assert author.locator("[data-reply-id]").count() == 3  # the cast's first reply and the two new ones

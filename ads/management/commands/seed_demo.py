@@ -72,6 +72,9 @@ def _repair(obj: models.Model, fields: dict) -> models.Model:
     return obj
 
 
+DEMO_MEMBER_DAYS = 90
+
+
 class Command(BaseCommand):
     help = "Create the demo cast (password buurthulp-demo) and their ads. Safe to run again."
 
@@ -99,7 +102,9 @@ class Command(BaseCommand):
         for email, (name, home) in PEOPLE.items():
             user = User.objects.filter(email__iexact=email).first()
             if user is None:
-                user = User.objects.create_user(email, PASSWORD, display_name=name)
+                # Established neighbours, past the newcomer limits of the first day.
+                joined = timezone.now() - timedelta(days=DEMO_MEMBER_DAYS)
+                user = User.objects.create_user(email, PASSWORD, display_name=name, date_joined=joined)
             postcode = NEIGHBOURHOODS[home][1][0] if home else ""
             fields = {"display_name": name, "neighbourhood": places.get(home), "postcode": postcode, "is_active": True}
             if user.email_confirmed_at is None:
@@ -136,6 +141,10 @@ class Command(BaseCommand):
                 urgency=spec.urgency,
                 escalation_consent=spec.consent,
             )
+            if ad.moderation == Ad.Moderation.PENDING:
+                # The demo's residents have been here a while: their first post was approved long ago.
+                Ad.objects.filter(pk=ad.pk).update(moderation=Ad.Moderation.VISIBLE)
+                ad.moderation = Ad.Moderation.VISIBLE
             _play(ad, spec, people)
             _date_back(ad, spec)
         return True

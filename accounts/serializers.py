@@ -1,0 +1,73 @@
+"""Field types and output shapes for the accounts API. No rules live here: they are in
+services.py and permissions.py. (accounts imports no other app, so the few field types
+it shares with ads are declared here too.)"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from accounts.models import User
+
+
+class TextField(serializers.CharField):
+    """Takes only text: a number or a list where text belongs is a 400, not a string."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a typo or a read-only field such as "email"
+    is a clear 400 instead of being ignored in silence."""
+
+    ignored = frozenset({"csrfmiddlewaretoken"})  # sent by the browsable API's forms
+
+    def to_internal_value(self, data: Any) -> dict:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields) - self.ignored)
+            if unknown:
+                raise serializers.ValidationError({name: [_("This field does not exist here.")] for name in unknown})
+        return super().to_internal_value(data)
+
+
+@extend_schema_serializer(component_name="NeighbourhoodRef")
+class NeighbourhoodRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="PartnerRef")
+class PartnerRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="Me")
+class MeOutputSerializer(serializers.Serializer):
+    """The caller's own account. Phone and street are private: only the caller sees them here."""
+
+    id = serializers.IntegerField()
+    email = serializers.EmailField(allow_null=True)
+    email_confirmed = serializers.BooleanField()
+    display_name = serializers.CharField()
+    phone = serializers.CharField()
+    street = serializers.CharField()
+    postcode = serializers.CharField()
+    language = serializers.ChoiceField(choices=User.Language.choices)
+    neighbourhood = NeighbourhoodRefSerializer(allow_null=True, help_text=_("Home, decided by the postcode."))
+    works_in = serializers.SerializerMethodField(
+        help_text=_("The neighbourhoods you work in as a neighbourhood worker.")
+    )
+    partner = PartnerRefSerializer(allow_null=True, help_text=_("The partner organisation you work for, if any."))
+    is_coordinator = serializers.BooleanField()
+
+    @extend_schema_field(NeighbourhoodRefSerializer(many=True))
+    def get_works_in(self, user: User) -> list:
+        return NeighbourhoodRefSerializer(self.context["works_in"], many=True).data

@@ -1,0 +1,354 @@
+"""Writes of moderation: reports, workers' decisions on items and on people.
+
+Every decision is kept as a ModerationDecision (with the reason the person concerned
+is told), appended to the audit log and notified, in one transaction. Each service
+takes `now`, so tests control the clock.
+"""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import AuditAction, audit_record
+from accounts.models import User, WorkerAssignment
+from accounts.permissions import is_worker_of
+from ads import notify as ads_notify
+from ads.models import Ad, AdEvent, Reply
+from ads.moderation import notify
+from ads.moderation.models import REASON_MAX, ModerationDecision, Report
+from ads.moderation.permissions import NOT_A_WORKER, is_staff_member
+from ads.permissions import is_author
+from ads.services import ad_event_record
+
+# An item reported by this many different people is hidden until a worker looks.
+HIDE_AFTER_REPORTS = 3
+SUSPEND_MAX_DAYS = 365
+
+Action = ModerationDecision.Action
+VISIBLE, PENDING, HIDDEN = Ad.Moderation.VISIBLE, Ad.Moderation.PENDING, Ad.Moderation.HIDDEN
+ITEM_AUDIT = {
+    Action.APPROVE: AuditAction.APPROVE,
+    Action.HIDE: AuditAction.HIDE,
+    Action.RESTORE: AuditAction.RESTORE,
+    Action.DISMISS: AuditAction.DISMISS,
+}
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _clean_text(text: str, *, field: str, required: bool, limit: int) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise ValidationError({field: _("Write a short reason. The person concerned will read it.")})
+    if len(text) > limit:
+        raise ValidationError({field: _("Keep it under %(max)d characters.") % {"max": limit}})
+    return text
+
+
+# Reports ------------------------------------------------------------------------------------
+
+
+def report_create(
+    *, reporter: User, ad: Ad, reply: Reply | None = None, reason: str, note: str = "", now: datetime | None = None
+) -> Report:
+    """Report an ad, or a reply on it (the caller checked that the reporter can see it).
+    One report per person and item; the third person's report hides the item."""
+    if reason not in Report.Reason.values:
+        raise ValidationError({"reason": _("Choose a reason.")})
+    note = _clean_text(note, field="note", required=False, limit=Report._meta.get_field("note").max_length)
+    own = reply.author_id == reporter.pk if reply is not None else is_author(reporter, ad)
+    if own:
+        raise ValidationError(_("You cannot report something you wrote yourself."))
+    now = _now(now)
+    with transaction.atomic():
+        # The ad's lock serialises reports on it (and on its replies), so the third
+        # report sees the other two and hides the item exactly once.
+        ad = Ad.objects.select_for_update().get(pk=ad.pk)
+        report = _report_insert(reporter, ad, reply, reason, note, now)
+        if _open_reporters(ad, reply) >= HIDE_AFTER_REPORTS:
+            _auto_hide(ad, reply, now)
+    return report
+
+
+def _report_insert(reporter: User, ad: Ad, reply: Reply | None, reason: str, note: str, now: datetime) -> Report:
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                reporter=reporter, ad=ad, reply=reply, reason=reason, note=note, created_at=now
+            )
+    except IntegrityError:
+        raise ValidationError(_("You have already reported this. A neighbourhood worker will look at it.")) from None
+
+
+def _open_reports(ad: Ad, reply: Reply | None):
+    reports = Report.objects.filter(ad=ad, resolved_at__isnull=True)
+    return reports.filter(reply=reply) if reply is not None else reports.filter(reply__isnull=True)
+
+
+def _open_reporters(ad: Ad, reply: Reply | None) -> int:
+    return _open_reports(ad, reply).values("reporter").distinct().count()
+
+
+def _auto_hide(ad: Ad, reply: Reply | None, now: datetime) -> None:
+    item = reply if reply is not None else ad
+    if item.moderation != VISIBLE:
+        return
+    _set_moderation(ad, reply, HIDDEN)
+    audit_record(
+        actor=None,
+        action=AuditAction.REPORT_AUTO_HIDE,
+        neighbourhood_id=ad.neighbourhood_id,
+        target_type="ads.reply" if reply is not None else "ads.ad",
+        target_id=item.pk,
+        subject_id=reply.author_id if reply is not None else ad.author_id,
+        detail={"reporters": HIDE_AFTER_REPORTS},
+        now=now,
+    )
+    notify.item_auto_hidden(ad=ad, reply=reply, now=now)
+
+
+def _set_moderation(ad: Ad, reply: Reply | None, state: str) -> None:
+    if reply is not None:
+        reply.moderation = state
+        reply.save(update_fields=["moderation"])
+        return
+    ad.moderation = state
+    ad.save(update_fields=["moderation", "updated_at"])
+    # Live followers of the ad are checked again on this event: who may no longer see it is cut off.
+    ad_event_record(ad=ad, kind=AdEvent.Kind.UPDATED)
+
+
+# Decisions on items ---------------------------------------------------------------------------
+
+# What each decision needs before and makes after: (allowed states, new state).
+ITEM_RULES = {
+    Action.APPROVE: ((PENDING,), VISIBLE),
+    Action.HIDE: ((VISIBLE, PENDING), HIDDEN),
+    Action.RESTORE: ((HIDDEN,), VISIBLE),
+    Action.DISMISS: ((VISIBLE, HIDDEN), VISIBLE),
+}
+ITEM_REFUSALS = {
+    Action.APPROVE: _("This ad is not waiting for approval."),
+    Action.HIDE: _("This is already hidden."),
+    Action.RESTORE: _("This is not hidden."),
+    Action.DISMISS: _("There are no open reports about this."),
+}
+NOTIFY_KIND = {
+    (Action.APPROVE, False): "moderation.approved",
+    (Action.HIDE, False): "moderation.hidden",
+    (Action.RESTORE, False): "moderation.restored",
+    (Action.DISMISS, False): "moderation.dismissed",
+    (Action.HIDE, True): "moderation.reply_hidden",
+    (Action.RESTORE, True): "moderation.reply_restored",
+    (Action.DISMISS, True): "moderation.reply_dismissed",
+}
+
+
+def ad_moderate(*, worker: User, ad: Ad, action: str, reason: str = "", now: datetime | None = None) -> Ad:
+    """Approve a first post, hide, restore, or dismiss the reports about an ad."""
+    return _item_moderate(worker=worker, ad=ad, reply=None, action=action, reason=reason, now=now)
+
+
+def reply_moderate(*, worker: User, reply: Reply, action: str, reason: str = "", now: datetime | None = None) -> Reply:
+    """Hide, restore, or dismiss the reports about a reply."""
+    if action == Action.APPROVE:
+        raise ValidationError({"action": _("Replies do not wait for approval.")})
+    _item_moderate(worker=worker, ad=reply.conversation.ad, reply=reply, action=action, reason=reason, now=now)
+    reply.refresh_from_db(fields=["moderation"])
+    return reply
+
+
+def _item_moderate(*, worker: User, ad: Ad, reply: Reply | None, action: str, reason: str, now: datetime | None) -> Ad:
+    if action not in ITEM_RULES:
+        raise ValidationError({"action": _("Choose what to do.")})
+    if not is_worker_of(worker, ad.neighbourhood_id):
+        raise PermissionDenied(NOT_A_WORKER)
+    reason = _clean_text(reason, field="reason", required=action != Action.APPROVE, limit=REASON_MAX)
+    now = _now(now)
+    with transaction.atomic():
+        ad = Ad.objects.select_for_update().select_related("category").get(pk=ad.pk)
+        if reply is not None:
+            reply = Reply.objects.select_for_update().get(pk=reply.pk)
+        _apply(ad, reply, action, worker, now)
+        subject_id = reply.author_id if reply is not None else ad.author_id
+        decision = ModerationDecision.objects.create(
+            worker=worker, action=action, ad=ad, reply=reply, subject_id=subject_id, reason=reason, created_at=now
+        )
+        audit_record(
+            actor=worker,
+            action=ITEM_AUDIT[action],
+            neighbourhood_id=ad.neighbourhood_id,
+            target_type="ads.reply" if reply is not None else "ads.ad",
+            target_id=reply.pk if reply is not None else ad.pk,
+            subject_id=subject_id,
+            detail={"decision": decision.pk},
+            now=now,
+        )
+        kind = NOTIFY_KIND[(action, reply is not None)]
+        notify.item_decided(ad=ad, reply=reply, kind=kind, reason=reason, decision_id=decision.pk)
+        if action == Action.APPROVE:
+            ads_notify.request_matched(ad=ad)  # neighbours with a matching offer hear of it now
+    return ad
+
+
+def _apply(ad: Ad, reply: Reply | None, action: str, worker: User, now: datetime) -> None:
+    allowed, new_state = ITEM_RULES[action]
+    item = reply if reply is not None else ad
+    reports = _open_reports(ad, reply)
+    if item.moderation not in allowed or (action == Action.DISMISS and not reports.exists()):
+        raise ValidationError(ITEM_REFUSALS[action])
+    reports.update(resolved_at=now, resolved_by=worker)  # the worker looked: they leave the queue
+    if item.moderation != new_state:
+        _set_moderation(ad, reply, new_state)
+
+
+# Decisions on people -----------------------------------------------------------------------------
+
+
+def _require_moderates(worker: User, user: User) -> None:
+    if user.neighbourhood_id is None or not is_worker_of(worker, user.neighbourhood_id):
+        raise PermissionDenied(NOT_A_WORKER)
+    if user.pk == worker.pk or is_staff_member(user):
+        raise PermissionDenied(_("Workers, partner staff and coordinators cannot be warned or suspended here."))
+
+
+def _user_decision(worker: User, user: User, action: str, reason: str, now: datetime, until=None):
+    decision = ModerationDecision.objects.create(
+        worker=worker, action=action, subject=user, reason=reason, until=until, created_at=now
+    )
+    audit_action = {Action.WARN: AuditAction.WARN, Action.SUSPEND: AuditAction.SUSPEND}.get(
+        action, AuditAction.REINSTATE
+    )
+    detail = {"decision": decision.pk} | ({"until": until.isoformat()} if until else {})
+    audit_record(
+        actor=worker,
+        action=audit_action,
+        neighbourhood_id=user.neighbourhood_id,
+        target_type="accounts.user",
+        target_id=user.pk,
+        subject_id=user.pk,
+        detail=detail,
+        now=now,
+    )
+    notify.user_decided(user=user, kind=f"moderation.{action}", reason=reason, until=until, decision_id=decision.pk)
+    return decision
+
+
+def user_warn(*, worker: User, user: User, reason: str, now: datetime | None = None) -> ModerationDecision:
+    _require_moderates(worker, user)
+    reason = _clean_text(reason, field="reason", required=True, limit=REASON_MAX)
+    with transaction.atomic():
+        return _user_decision(worker, user, Action.WARN, reason, _now(now))
+
+
+def user_suspend(*, worker: User, user: User, reason: str, days: int, now: datetime | None = None) -> User:
+    """The account cannot log in, post or follow anything live until `days` have passed
+    (sessions, API tokens and websockets all check is_active)."""
+    _require_moderates(worker, user)
+    reason = _clean_text(reason, field="reason", required=True, limit=REASON_MAX)
+    if not isinstance(days, int) or not 1 <= days <= SUSPEND_MAX_DAYS:
+        raise ValidationError({"days": _("Choose between 1 and %(max)d days.") % {"max": SUSPEND_MAX_DAYS}})
+    now = _now(now)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if getattr(user, "deleted_at", None) is not None:
+            raise ValidationError(_("This account has been deleted."))
+        user.is_active, user.suspended_until = False, now + timedelta(days=days)
+        user.save(update_fields=["is_active", "suspended_until"])
+        # The notification's push also closes the user's open notification stream.
+        _user_decision(worker, user, Action.SUSPEND, reason, now, until=user.suspended_until)
+    return user
+
+
+def user_reinstate(*, worker: User, user: User, reason: str = "", now: datetime | None = None) -> User:
+    _require_moderates(worker, user)
+    reason = _clean_text(reason, field="reason", required=False, limit=REASON_MAX)
+    now = _now(now)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.suspended_until is None:
+            raise ValidationError(_("This account is not suspended."))
+        _lift(user)
+        _user_decision(worker, user, Action.REINSTATE, reason, now)
+    return user
+
+
+def _lift(user: User) -> None:
+    user.is_active, user.suspended_until = True, None
+    user.save(update_fields=["is_active", "suspended_until"])
+
+
+def suspensions_end(*, now: datetime | None = None) -> int:
+    """Reinstate every account whose suspension is over (the beat job); how many.
+    Only suspended accounts: one deactivated for another reason (deleted) stays off."""
+    now = _now(now)
+    ended = 0
+    due = User.objects.filter(suspended_until__lte=now, is_active=False, deleted_at__isnull=True)
+    for user_id in due.values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            user = User.objects.select_for_update().filter(pk=user_id, suspended_until__lte=now).first()
+            if user is None:
+                continue
+            _lift(user)
+            audit_record(
+                actor=None,
+                action=AuditAction.SUSPENSION_ENDED,
+                neighbourhood_id=user.neighbourhood_id,
+                target_type="accounts.user",
+                target_id=user.pk,
+                subject_id=user.pk,
+                now=now,
+            )
+            ended += 1
+    return ended
+
+
+def user_mark_known(*, worker: User, user: User, known: bool = True, now: datetime | None = None) -> User:
+    """After meeting a resident, a worker vouches for them: a badge "known to <organisation>",
+    and their posts no longer wait for approval."""
+    _require_moderates(worker, user)
+    organisation = ""
+    if known:
+        assignment = WorkerAssignment.objects.filter(user=worker, neighbourhood_id=user.neighbourhood_id).first()
+        organisation = assignment.organisation.strip() if assignment else ""
+        if not organisation:
+            raise ValidationError(_("Your welfare organisation is not filled in. Ask a coordinator to add it."))
+    now = _now(now)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.known_to = organisation
+        user.save(update_fields=["known_to"])
+        audit_record(
+            actor=worker,
+            action=AuditAction.KNOWN if known else AuditAction.UNKNOWN,
+            neighbourhood_id=user.neighbourhood_id,
+            target_type="accounts.user",
+            target_id=user.pk,
+            subject_id=user.pk,
+            now=now,
+        )
+    return user
+
+
+def user_moderate(
+    *, worker: User, user: User, action: str, reason: str = "", days: int | None = None, now: datetime | None = None
+) -> User:
+    """One entry for the pages and the API: warn, suspend, reinstate, known, unknown."""
+    if action == "warn":
+        user_warn(worker=worker, user=user, reason=reason, now=now)
+    elif action == "suspend":
+        if days is None:
+            raise ValidationError({"days": _("Choose for how many days.")})
+        user = user_suspend(worker=worker, user=user, reason=reason, days=days, now=now)
+    elif action == "reinstate":
+        user = user_reinstate(worker=worker, user=user, reason=reason, now=now)
+    elif action in ("known", "unknown"):
+        user = user_mark_known(worker=worker, user=user, known=action == "known", now=now)
+    else:
+        raise ValidationError({"action": _("Choose what to do.")})
+    return user

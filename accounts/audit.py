@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import TextChoices
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AuditEntry, User, WorkerAssignment
+from accounts.models import AuditEntry, Partner, User, WorkerAssignment
 
 
 class AuditAction(TextChoices):
@@ -37,6 +37,7 @@ class AuditAction(TextChoices):
     PARTNER_CHANGED = "role.partner", _("Partner organisation changed")
     COORDINATOR_CHANGED = "role.coordinator", _("Coordinator role changed")
     STAFF_CHANGED = "role.admin", _("Admin access changed")
+    PARTNER_AREA_CHANGED = "role.partner_area", _("Partner's neighbourhoods changed")
     DATA_EXPORT = "data.export", _("Data exported")
     ACCOUNT_DELETE = "account.delete", _("Account deleted")
     # Escalation steps are recorded as "escalation.<step action>", e.g. "escalation.claimed".
@@ -161,8 +162,27 @@ def _assignment_record(assignment: WorkerAssignment, action: str) -> None:
     )
 
 
+def _partner_area_changed(sender, instance, action: str, pk_set=None, reverse: bool = False, **kwargs) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    # Changed from the partner's side, or from a neighbourhood's (partners added to it).
+    ids = sorted(pk_set or [])
+    changes = [(pk, [instance.pk]) for pk in ids] if reverse else [(instance.pk, ids)]
+    for partner_id, neighbourhood_ids in changes:
+        audit_record(
+            actor=current_actor(),
+            action=AuditAction.PARTNER_AREA_CHANGED,
+            target_type="accounts.partner",
+            target_id=partner_id,
+            detail={"change": action.removeprefix("post_"), "neighbourhoods": neighbourhood_ids},
+        )
+
+
 def connect_signals() -> None:
     pre_save.connect(_user_roles_before, sender=User, dispatch_uid="audit_user_roles_before")
     post_save.connect(_user_roles_after, sender=User, dispatch_uid="audit_user_roles_after")
     post_save.connect(_assignment_saved, sender=WorkerAssignment, dispatch_uid="audit_assignment_saved")
     post_delete.connect(_assignment_deleted, sender=WorkerAssignment, dispatch_uid="audit_assignment_deleted")
+    m2m_changed.connect(
+        _partner_area_changed, sender=Partner.neighbourhoods.through, dispatch_uid="audit_partner_area_changed"
+    )

@@ -103,7 +103,12 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def confirm_resend(request: HttpRequest) -> HttpResponse:
     user_id = request.session.get(UNCONFIRMED_SESSION_KEY)
-    if user_id is not None and services.email_confirmation_resend(user_id=user_id):
+    try:
+        sent = user_id is not None and services.email_confirmation_resend(user_id=user_id)
+    except OSError:  # the mail server is down: say so instead of an error page
+        messages.error(request, _("We could not send the email right now. Please try again later."))
+        return redirect("accounts:login")
+    if sent:
         messages.success(request, _("We sent you a new email. Open the link in it to confirm your address."))
     else:
         messages.info(request, _("Log in with your email and password. Then you can ask for a new link."))

@@ -19,6 +19,7 @@ from notifications.models import Notification, Preference
 from notifications.permissions import access_notification
 
 CURSOR_MAX = 2**63 - 1
+IGNORED_FIELDS = frozenset({"csrfmiddlewaretoken", "format"})  # from the browsable API
 NOT_FOUND = {
     404: OpenApiResponse(
         response=OpenApiTypes.OBJECT,
@@ -38,7 +39,7 @@ class StrictSerializer(serializers.Serializer):
 
     def to_internal_value(self, data: object) -> dict:
         if hasattr(data, "keys"):
-            unknown = sorted(set(data.keys()) - set(self.fields) - {"csrfmiddlewaretoken"})
+            unknown = sorted(set(data.keys()) - set(self.fields) - IGNORED_FIELDS)
             if unknown:
                 raise serializers.ValidationError({name: [_("This field does not exist here.")] for name in unknown})
         return super().to_internal_value(data)

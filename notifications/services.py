@@ -8,6 +8,7 @@ a recipient who wants email "right away" gets its own email task.
 """
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,8 +24,9 @@ from notifications.live import NotificationLiveEvent, publish, user_group
 from notifications.models import Notification, Preference
 
 logger = logging.getLogger(__name__)
-# The first key of the advisory locks that order each recipient's notifications.
+# The advisory locks that order each recipient's notifications: key (7301 << 40) + user id.
 LOCK_NAMESPACE = 7301
+LOCK_WAIT = 1.0
 
 
 @dataclass(frozen=True)
@@ -79,14 +81,27 @@ def notify_many(notes: Iterable[Notification]) -> list[Notification]:
 
 def _lock_recipients(recipient_ids: set[int]) -> None:
     """Hold each recipient's lock until commit, so one recipient's notifications commit in
-    id order and a client reading "after cursor N" never skips one that commits late."""
+    id order and a client reading "after cursor N" never skips one that commits late.
+
+    Try-locks in a short loop rather than a blocking wait: a transaction that notifies twice
+    (say the claimer, then the helper) could otherwise deadlock with one doing the reverse.
+    After LOCK_WAIT seconds it goes on without the lock: a rare late commit then costs a
+    client one missed push (the page and the unread count still show it), never an error."""
     if connection.vendor != "postgresql":
         return  # SQLite runs one writer at a time anyway
+    pending, deadline = sorted(recipient_ids), time.monotonic() + LOCK_WAIT
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, id) FROM (SELECT unnest(%s::int[]) AS id ORDER BY 1) AS r",
-            [LOCK_NAMESPACE, sorted(recipient_ids)],
-        )
+        while pending:
+            cursor.execute(
+                "SELECT id FROM unnest(%s::bigint[]) AS id WHERE NOT pg_try_advisory_xact_lock(%s::bigint + id)",
+                [pending, LOCK_NAMESPACE << 40],
+            )
+            pending = [row[0] for row in cursor.fetchall()]
+            if pending and time.monotonic() > deadline:
+                logger.warning("notifications: recipients %s busy, storing without their lock", pending)
+                return
+            if pending:
+                time.sleep(0.005)
 
 
 def _insert(notes: list[Notification]) -> list[Notification]:

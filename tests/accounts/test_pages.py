@@ -223,6 +223,17 @@ def test_login_with_an_unconfirmed_email_offers_a_new_link(cast):
     assert User.objects.get(pk=user.pk).email_confirmed
 
 
+def test_a_new_link_with_the_mail_server_down_says_so(cast, settings):
+    user = factories.UserFactory(neighbourhood=cast.noord, email_confirmed_at=None)
+    client = client_for()
+    client.post(LOGIN, {"email": user.email, "password": factories.PASSWORD})
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", 1, False  # a closed port
+    response = client.post(reverse("accounts:confirm_resend"), follow=True)
+    assert response.status_code == 200
+    assert "We could not send the email right now." in response.text
+
+
 def test_a_new_link_needs_a_login_attempt_from_this_browser_first(cast):
     factories.UserFactory(neighbourhood=cast.noord, email_confirmed_at=None)
     response = client_for().post(reverse("accounts:confirm_resend"), follow=True)

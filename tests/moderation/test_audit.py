@@ -151,3 +151,16 @@ def test_escalation_steps_are_recorded(cast):
         ("escalation.claimed", cast.partner_staff.pk),
     ]
     assert {e.neighbourhood_id for e in entries} == {cast.noord.pk}
+
+
+def test_changes_to_a_partners_neighbourhoods_are_recorded(cast):
+    partner = cast.partner_staff.partner
+    before = AuditEntry.objects.filter(action="role.partner_area", target_id=partner.pk).count()
+    assert before == 1  # the cast's partner was given Noord
+    partner.neighbourhoods.add(cast.zuid)
+    partner.neighbourhoods.remove(cast.noord)
+    entries = AuditEntry.objects.filter(action="role.partner_area", target_id=partner.pk).order_by("id")[before:]
+    assert [e.detail for e in entries] == [
+        {"change": "add", "neighbourhoods": [cast.zuid.pk]},
+        {"change": "remove", "neighbourhoods": [cast.noord.pk]},
+    ]

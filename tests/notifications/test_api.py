@@ -125,3 +125,7 @@ def test_renew_over_the_api(cast):
     assert cast.ad.expires_at > before
     Ad.objects.filter(pk=cast.ad.pk).update(status=Ad.Status.EXPIRED)
     assert api_as(cast.author).post(url).status_code == 400
+
+
+def test_the_browsable_apis_format_parameter_is_not_an_unknown_filter(cast):
+    assert api_as(cast.author).get(LIST, {"format": "json", "since": 0}).status_code == 200

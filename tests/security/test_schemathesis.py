@@ -42,12 +42,14 @@ def worker_token(cast, local_limiter) -> str:
     return Token.objects.get_or_create(user=cast.worker)[0].key
 
 
+# Generated cases only: schemathesis' explicit phase adds ~40 boundary cases per operation,
+# which would take this past a minute; the seed and the count keep the run fixed and short.
 BOUNDED = settings(
-    max_examples=2,
+    max_examples=10,
     deadline=None,
     derandomize=True,  # a fixed seed: the same cases on every run
     database=None,
-    phases=[Phase.explicit, Phase.generate],
+    phases=[Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
 

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --quiet --disable-pip-version-check
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format check-compose migrations-check messages clean
+.PHONY: run test lint format check-compose migrations-check messages clean bench-ads
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ messages:
 	SECRET_KEY="$${SECRET_KEY:-messages-only}" $(BIN)/python manage.py makemessages -l nl --no-obsolete \
 		--ignore=.venv --ignore=var
 	SECRET_KEY="$${SECRET_KEY:-messages-only}" $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# The ads list benchmark (bench/README.md): PostgreSQL at BENCH_DATABASE_URL (default
+# samsam_bench on 127.0.0.1), seeded up to a million ads on the first run; needs wrk.
+bench-ads: $(BIN)/python
+	$(BIN)/python -m bench.ads_list $(BENCH_ARGS)
 
 clean:
 	rm -rf var db.sqlite3

@@ -19,7 +19,7 @@ class MeExportApi(APIView):
         responses={200: OpenApiTypes.OBJECT},
         description=_(
             "Everything SamSam keeps about you, as JSON: your account under `user`, and under "
-            "`linked` every row that refers to you, by kind (\"app.Model\"). Secrets such as your "
+            '`linked` every row that refers to you, by kind ("app.Model"). Secrets such as your '
             "password hash and token are left out."
         ),
     )

@@ -119,29 +119,41 @@ def _sessions_revoke(user: User) -> int:
     return Session.objects.filter(pk__in=doomed).delete()[0]
 
 
-# Free text that a person wrote, or that is about them, blanked at deletion:
-# (model, the field pointing at the person, {text field: replacement or None for the notice}).
-ERASED_TEXT: list[tuple[str, str, dict[str, str | None]]] = [
-    ("ads.Reply", "author", {"body": None}),
+# Free text that a person wrote, or that is about them, blanked at deletion: (model, the
+# lookup from it to the person, {text field: replacement, REMOVED for the notice}). By label,
+# through the app registry: accounts imports no other app.
+REMOVED = object()
+ERASED_TEXT: list[tuple[str, str, dict[str, object]]] = [
+    ("ads.Reply", "author", {"body": REMOVED}),
+    ("ads.Ad", "author", {"title": REMOVED, "description": REMOVED, "thanks": ""}),
+    ("ads.EscalationStep", "escalation__ad__author", {"note": ""}),
     ("ads.Report", "reporter", {"note": ""}),
     ("ads.ModerationDecision", "subject", {"reason": ""}),
 ]
 
 
 def _authored_text_erase(user: User) -> None:
-    """What the person wrote: their messages anywhere, and their own ads."""
-    from ads.models import Ad, EscalationStep
-
+    """What the person wrote: their messages anywhere, their own ads (taken down), and the
+    copies of their ads' titles in other people's notifications."""
     removed = _removed_text()
-    for label, user_field, texts in ERASED_TEXT:
+    for label, lookup, texts in ERASED_TEXT:
         model = apps.get_model(label)
-        values = {name: removed if value is None else value for name, value in texts.items()}
-        model._base_manager.filter(**{user_field: user}).update(**values)
-    own_ads = Ad.objects.filter(author=user)
-    EscalationStep.objects.filter(escalation__ad__in=own_ads).update(note="")
-    open_states = [Ad.Status.OPEN, Ad.Status.MATCHED]
-    own_ads.filter(status__in=open_states).update(status=Ad.Status.WITHDRAWN, closed_at=timezone.now())
-    own_ads.update(title=removed[:120], description=removed, thanks="", moderation=Ad.Moderation.HIDDEN)
+        values = {name: removed if value is REMOVED else value for name, value in texts.items()}
+        model._base_manager.filter(**{lookup: user}).update(**values)
+    ad_model = apps.get_model("ads.Ad")
+    own_ads = ad_model._base_manager.filter(author=user)
+    own_ads.filter(status__in=["open", "matched"]).update(status="withdrawn", closed_at=timezone.now())
+    own_ads.update(moderation="hidden")
+    _notification_titles_erase(list(own_ads.values_list("pk", flat=True)), removed)
+
+
+def _notification_titles_erase(ad_ids: list[int], removed: str) -> None:
+    notification_model = apps.get_model("notifications.Notification")
+    notes = list(notification_model._base_manager.filter(target_type="ad", target_id__in=ad_ids))
+    for note in notes:
+        if "title" in note.params:
+            note.params = {**note.params, "title": removed}
+    notification_model._base_manager.bulk_update(notes, ["params"], batch_size=500)
 
 
 def _personal_fields_erase(user: User) -> None:

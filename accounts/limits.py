@@ -175,9 +175,7 @@ def login_attempt_begin(*, email: str, address: str | None) -> LoginAttempt:
         raise LimiterUnavailable(
             str(_("Logging in is not possible right now because of a technical problem. Please try again later."))
         ) from None
-    _refuse_if_over(
-        pairs, hits, str(_("Too many failed attempts to log in. Please wait a while and try again."))
-    )
+    _refuse_if_over(pairs, hits, str(_("Too many failed attempts to log in. Please wait a while and try again.")))
     return LoginAttempt(tuple(key for _rule, key in pairs))
 
 

@@ -51,6 +51,11 @@ class Endpoint:
     path: str
     rates: list[float] = field(default_factory=list)
     p50s: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)  # µs of server + database CPU per request
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus)
 
     @property
     def rate(self) -> float:
@@ -68,17 +73,66 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class CpuMeter:
+    """CPU time of the server side: gunicorn's workers and the PostgreSQL backends that
+    serve them. Unlike req/s, CPU per request hardly moves when other work shares the
+    machine, so it gives the ratios a second, steadier reading."""
+
+    def __init__(self, server_pid: int, url: str) -> None:
+        import psycopg
+
+        self.server_pid = server_pid
+        self.db = psycopg.connect(url, autocommit=True)
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def _pids(self) -> list[int]:
+        backends = self.db.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+        return [*_children(self.server_pid), *(pid for (pid,) in backends)]
+
+    def read(self) -> dict[int, float]:
+        return {pid: _cpu_seconds(pid, self.tick) for pid in self._pids()}
+
+    def used(self, before: dict[int, float]) -> float:
+        return sum(seconds - before.get(pid, 0.0) for pid, seconds in self.read().items())
+
+
+def _cpu_seconds(pid: int, tick: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:  # gone meanwhile
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
 @contextmanager
-def gunicorn(port: int, workers: int) -> Iterator[None]:
+def gunicorn(port: int, workers: int) -> Iterator[int]:
     command = [
         *(sys.executable, "-m", "gunicorn", "samsam.wsgi:application"),
         *("--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"),
         *("--chdir", str(seed.ROOT), "--log-level", "warning"),
     ]
-    server = subprocess.Popen(command, env=os.environ.copy())
+    # Connections are kept for the whole run (production: 60 s), so that CpuMeter sees
+    # every backend that worked; reconnecting once a minute costs nothing measurable.
+    server = subprocess.Popen(command, env={**os.environ, "DATABASE_CONN_MAX_AGE": "3600"})
     try:
         _wait_until_up(port, server)
-        yield
+        yield server.pid
     finally:
         server.terminate()
         try:
@@ -149,7 +203,8 @@ def endpoints(port: int, headers: dict[str, str], word: str, depth: int) -> list
     return found
 
 
-def wrk(port: int, point: Endpoint, headers: dict[str, str], *, seconds: int, connections: int) -> None:
+def wrk(port: int, point: Endpoint, headers: dict[str, str], *, seconds: int, connections: int) -> int:
+    """Load one endpoint; returns how many requests were answered."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
@@ -164,9 +219,10 @@ def wrk(port: int, point: Endpoint, headers: dict[str, str], *, seconds: int, co
         raise SystemExit(f"wrk saw errors on {point.name}:\n{output}")
     point.rates.append(float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)))
     point.p50s.append(_ms(re.search(r"50%\s+([\d.]+)(us|ms|s)", output).groups()))
+    return int(re.search(r"(\d+) requests in", output).group(1))
 
 
-def pyload(port: int, point: Endpoint, headers: dict[str, str], *, seconds: int, connections: int) -> None:
+def pyload(port: int, point: Endpoint, headers: dict[str, str], *, seconds: int, connections: int) -> int:
     """The fallback when wrk is missing: `connections` threads, each one request at a time.
     It takes more of the CPUs than wrk does, from the server too: good for a smoke check
     and a rough figure, not for the record."""
@@ -198,6 +254,7 @@ def pyload(port: int, point: Endpoint, headers: dict[str, str], *, seconds: int,
         raise SystemExit(f"{point.name} answered {failures[0]} ({len(failures)} times)")
     point.rates.append(len(latencies) / (time.monotonic() - started))
     point.p50s.append(statistics.median(latencies) * 1000)
+    return len(latencies)
 
 
 def _ms(match: tuple[str, str]) -> float:
@@ -205,7 +262,9 @@ def _ms(match: tuple[str, str]) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def measure(port: int, points: list[Endpoint], headers: dict[str, str], args: argparse.Namespace) -> None:
+def measure(
+    port: int, points: list[Endpoint], headers: dict[str, str], meter: CpuMeter, args: argparse.Namespace
+) -> None:
     load = wrk if args.load == "wrk" else pyload
     for point in points if args.warmup else []:  # warm the workers' connections and PostgreSQL's caches
         load(port, point, headers, seconds=args.warmup, connections=args.connections)
@@ -213,7 +272,9 @@ def measure(port: int, points: list[Endpoint], headers: dict[str, str], args: ar
         point.p50s.clear()
     for number in range(1, args.rounds + 1):
         for point in points:
-            load(port, point, headers, seconds=args.duration, connections=args.connections)
+            before = meter.read()
+            answered = load(port, point, headers, seconds=args.duration, connections=args.connections)
+            point.cpus.append(meter.used(before) / max(answered, 1) * 1e6)
         print(f"  round {number}/{args.rounds}: " + "  ".join(f"{p.name} {p.rates[-1]:,.0f}" for p in points))
 
 
@@ -226,22 +287,30 @@ def report(points: list[Endpoint], args: argparse.Namespace, ads: int, load: flo
         f"{os.cpu_count()} CPUs, load average before {load:.2f}\n"
     )
     rounds = "".join(f"{'round ' + str(i + 1):>10}" for i in range(args.rounds))
-    print(f"{'req/s':<10}{rounds}{'median':>10}{'best':>10}  {'p50 ms':>7}  best x trivial")
+    print(f"{'req/s':<10}{rounds}{'median':>10}{'best':>10}  {'p50 ms':>7}  best x trivial  CPU µs/request")
     for point in points:
         cells = "".join(f"{rate:>10,.0f}" for rate in point.rates)
         p50, share = statistics.median(point.p50s), point.rate / trivial
-        print(f"{point.name:<10}{cells}{point.median:>10,.0f}{point.rate:>10,.0f}  {p50:>7.2f}  {share:.2f}")
-    print("\nratios of the best rounds (of the medians)")
+        print(
+            f"{point.name:<10}{cells}{point.median:>10,.0f}{point.rate:>10,.0f}  {p50:>7.2f}  {share:>14.2f}"
+            f"  {point.cpu:>14,.0f}"
+        )
+    print("\nratios of the best rounds (of the medians) [of server + database CPU per request, median]")
     for label, top, bottom, aim in THROUGHPUT_AIMS:
         ratio = by_name[top].rate / by_name[bottom].rate
         of_medians = by_name[top].median / by_name[bottom].median
+        by_cpu = by_name[bottom].cpu / by_name[top].cpu
         verdict = "met" if ratio >= aim else "MISSED"
-        print(f"  {label:<15} {ratio:5.2f} ({of_medians:4.2f})  throughput, aim >= {aim:<5} {verdict}")
+        print(f"  {label:<15} {ratio:5.2f} ({of_medians:4.2f}) [{by_cpu:4.2f}]  throughput, aim >= {aim:<5} {verdict}")
     for label, top, bottom, aim in TIME_AIMS:
         ratio = by_name[bottom].rate / by_name[top].rate
         of_medians = by_name[bottom].median / by_name[top].median
+        by_cpu = by_name[top].cpu / by_name[bottom].cpu
         verdict = "met" if ratio <= aim else "MISSED"
-        print(f"  {label:<15} {ratio:5.2f} ({of_medians:4.2f})  time per request, aim <= {aim:<5} {verdict}")
+        print(
+            f"  {label:<15} {ratio:5.2f} ({of_medians:4.2f}) [{by_cpu:4.2f}]  time per request, aim <= {aim:<5} "
+            f"{verdict}"
+        )
 
 
 def prepare(args: argparse.Namespace) -> tuple[str, int]:
@@ -287,9 +356,9 @@ def main() -> None:
     headers = {**PROXY_HEADERS, "Authorization": f"Token {token}"}
     load = os.getloadavg()[0]  # other work on the machine skews every figure
     port = free_port()
-    with gunicorn(port, args.workers):
+    with gunicorn(port, args.workers) as server_pid:
         points = endpoints(port, headers, args.q, args.depth)
-        measure(port, points, headers, args)
+        measure(port, points, headers, CpuMeter(server_pid, os.environ["DATABASE_URL"]), args)
     report(points, args, ads, load)
 
 

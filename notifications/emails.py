@@ -7,6 +7,7 @@ for the recipient and day, so a second run finds it sent.
 
 import logging
 from datetime import date, datetime, time, timedelta
+from smtplib import SMTPRecipientsRefused
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -64,6 +65,10 @@ def email_instant_send(*, notification_id: int) -> bool:
     subject, body = instant_email_render(note)
     try:
         send_mail(subject, body, None, [note.recipient.email])
+    except SMTPRecipientsRefused:
+        # The address itself is refused: trying again will not help. The claim stays.
+        logger.warning("notifications: address of user %s refused, email %s dropped", note.recipient_id, note.pk)
+        return False
     except OSError:
         # Not sent: give the row back, so that the retry can claim it again.
         Notification.objects.filter(pk=note.pk, emailed_at=now).update(emailed_at=None)

@@ -3,8 +3,8 @@
 Producers (the ads domain, the escalation ladder) call `notify` for one recipient or
 `notify_many` for a batch; both store the rows in the caller's transaction, so a
 notification exists exactly when the change it tells about does. After commit each
-recipient gets one live push (ids and event type only) and every new notification of
-a recipient who wants email "right away" gets its own email task.
+recipient gets one live push (ids and event type only), and the new notifications of
+recipients who want email "right away" go to one email task (one email each).
 """
 
 import logging
@@ -173,11 +173,10 @@ def instant_recipient_ids(*, recipient_ids: set[int]) -> set[int]:
 
 
 def _queue_instant_emails(ids: list[int]) -> None:
-    from notifications.tasks import email_instant  # the tasks module imports the email services
+    from notifications.tasks import email_instant_queue  # the tasks module imports the email services
 
     try:
-        # One message per batch: the escalation scan notifies thousands at once.
-        email_instant.delay(ids)
+        email_instant_queue(ids)
     except (KombuError, OSError) as error:
         # The broker is away: the rows stay unemailed and the hourly sweep queues them again.
         logger.warning("notifications: %d emails not queued (%s)", len(ids), error)

@@ -91,7 +91,7 @@ def test_the_ads_list_benchmark_runs_and_prints_every_ratio():
     for name in ("trivial", "raw", "list", "deep", "search"):
         assert re.search(rf"^{name}\s+[\d,]+\s", out, re.MULTILINE), out
     for label in ("list / trivial", "list / raw", "deep / first", "search / list"):
-        assert re.search(rf"{label}\s+\d+\.\d\d \(\d+\.\d\d\)\s+(throughput|time per request)", out), out
+        assert re.search(rf"{label}\s+\d+\.\d\d \(\d+\.\d\d\) \[\d+\.\d\d\]\s+(throughput|time per request)", out), out
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

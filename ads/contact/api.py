@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ads.api import NOT_FOUND, REFUSED
-from ads.contact import services
+from ads.contact import selectors, services
 from ads.permissions import access_ad
 
 
@@ -24,7 +24,7 @@ class ContactOutputSerializer(serializers.Serializer):
 
 
 def _output(ad, user) -> dict:
-    return ContactOutputSerializer(services.contact_state(ad=ad, user=user)).data
+    return ContactOutputSerializer(selectors.contact_state(ad=ad, user=user)).data
 
 
 class AdContactApi(APIView):
@@ -33,9 +33,7 @@ class AdContactApi(APIView):
     @extend_schema(
         operation_id="ads_contact_retrieve",
         responses={200: ContactOutputSerializer, **NOT_FOUND},
-        description=_(
-            "Contact details between the author and the chosen helper: shown only when both agreed."
-        ),
+        description=_("Contact details between the author and the chosen helper: shown only when both agreed."),
     )
     def get(self, request: Request, pk: int) -> Response:
         return Response(_output(access_ad(user=request.user, ad_id=pk), request.user))

@@ -3,26 +3,14 @@
 Both must say yes before either sees the other's details; either can withdraw at any
 time, which hides both again."""
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from ads.contact.models import ContactConsent
+from ads.contact.selectors import counterpart_of
 from ads.models import Ad
-
-
-def counterpart_of(*, ad: Ad, user: User) -> User | None:
-    """The other person of the pair (author, helper), or None when `user` is not in it."""
-    if ad.helper_id is None:
-        return None
-    if user.pk == ad.author_id:
-        return ad.helper
-    if user.pk == ad.helper_id:
-        return ad.author
-    return None
 
 
 def _counterpart_or_refuse(ad: Ad, user: User) -> User:
@@ -44,35 +32,3 @@ def contact_consent_give(*, ad: Ad, user: User) -> ContactConsent:
 
 def contact_consent_withdraw(*, ad: Ad, user: User) -> None:
     ContactConsent.objects.filter(ad=ad, user=user).delete()
-
-
-@dataclass(frozen=True)
-class ContactState:
-    """What one of the pair sees: whether each side said yes, and the other's details
-    only when both did."""
-
-    can_share: bool
-    i_agreed: bool
-    they_agreed: bool
-    name: str = ""
-    phone: str = ""
-    street: str = ""
-
-    @property
-    def shared(self) -> bool:
-        return self.i_agreed and self.they_agreed
-
-
-def contact_state(*, ad: Ad, user: User) -> ContactState:
-    other = counterpart_of(ad=ad, user=user)
-    if other is None:
-        return ContactState(can_share=False, i_agreed=False, they_agreed=False)
-    pairs = set(
-        ContactConsent.objects.filter(ad=ad, user__in=[user, other], counterpart__in=[user, other]).values_list(
-            "user_id", "counterpart_id"
-        )
-    )
-    mine, theirs = (user.pk, other.pk) in pairs, (other.pk, user.pk) in pairs
-    if not (mine and theirs):
-        return ContactState(can_share=True, i_agreed=mine, they_agreed=theirs)
-    return ContactState(True, True, True, name=other.display_name, phone=other.phone, street=other.street)

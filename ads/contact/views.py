@@ -9,14 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ads.contact import services
+from ads.contact import selectors, services
 from ads.models import Ad
 from ads.permissions import access_ad
 
 
 def ad_contact_context(*, user, ad: Ad) -> dict:
     """For the ad page: the contact-sharing box of the author or the chosen helper."""
-    return {"contact": services.contact_state(ad=ad, user=user)}
+    return {"contact": selectors.contact_state(ad=ad, user=user)}
 
 
 def _back(ad: Ad) -> HttpResponse:

@@ -2,9 +2,11 @@
 day for "daily", none for "off"; each in the recipient's language."""
 
 from datetime import date, datetime, timedelta
+from smtplib import SMTPRecipientsRefused
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import formats, timezone, translation
 
 from notifications import emails, tasks
@@ -191,3 +193,18 @@ def test_the_sweep_finds_instant_notifications_left_unemailed(db):
     Notification.objects.filter(pk=lost.pk).update(created_at=now - timedelta(days=3))
     assert emails.instant_unsent_ids(now=now) == []  # too old to send now
     assert emails.instant_unsent_ids(now=now + timedelta(minutes=15)) == [recent.pk]
+
+
+class RefusingBackend(BaseEmailBackend):
+    """An SMTP server that refuses the address (550): sending again will not help."""
+
+    def send_messages(self, messages) -> int:
+        raise SMTPRecipientsRefused({m.to[0]: (550, b"no such user") for m in messages})
+
+
+def test_a_refused_address_is_not_retried_forever(resident, settings):
+    note = note_for(resident)
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    tasks.email_instant([note.pk])  # no exception: nothing to retry
+    assert Notification.objects.get(pk=note.pk).emailed_at is not None
+    assert emails.instant_unsent_ids(now=timezone.now() + timedelta(minutes=15)) == []

@@ -140,7 +140,10 @@ def test_every_url_pattern_has_a_case() -> None:
 def targets(cast) -> dict:
     escalation = Escalation.objects.create(ad=cast.ad, partner=cast.partner_staff.partner, step=1)
     notification = Notification.objects.create(
-        recipient=cast.author, kind="reply.created", target_type="ad", target_id=cast.ad.pk,
+        recipient=cast.author,
+        kind="reply.created",
+        target_type="ad",
+        target_id=cast.ad.pk,
         target_url=f"/advertenties/{cast.ad.pk}/",
     )
     reply = cast.conversation.replies.first()

@@ -31,9 +31,9 @@ def _models_linking_to_user() -> set[str]:
     found = set()
     for model in apps.get_models():
         for field in model._meta.get_fields():
-            if getattr(field, "related_model", None) is user_model and (field.concrete or field.many_to_many):
-                if not field.auto_created:
-                    found.add(f"{model._meta.app_label}.{model.__name__}")
+            forward = (field.concrete or field.many_to_many) and not field.auto_created
+            if forward and getattr(field, "related_model", None) is user_model:
+                found.add(f"{model._meta.app_label}.{model.__name__}")
     return found
 
 
@@ -43,6 +43,7 @@ def henriette(cast) -> User:
         email=EMAIL, display_name=NAME, phone=PHONE, street=STREET, postcode="3511 AB", neighbourhood=cast.noord
     )
     ad = factories.AdFactory(author=user, title="Hulp bij de tuin", description=f"Ik woon aan de {STREET}.")
+    factories.AdFactory(author=user, title=f"{NAME} zoekt gezelschap")
     conversation = factories.ConversationFactory(ad=ad, responder=cast.responder)
     factories.ReplyFactory(conversation=conversation, author=cast.responder, body="Ik kom morgen.")
     factories.ReplyFactory(conversation=conversation, author=user, body=f"Bel me op {PHONE}, groet {NAME}")
@@ -50,6 +51,19 @@ def henriette(cast) -> User:
     other_conversation = factories.ConversationFactory(ad=cast.ad, responder=user)
     factories.ReplyFactory(conversation=other_conversation, author=user, body=f"Ik ben {NAME}, {EMAIL}")
     Token.objects.create(user=user)
+    # Copies of what she wrote elsewhere: a report's note, a neighbour's notification about her ad.
+    report_model = apps.get_model("ads", "Report")
+    report_model.objects.create(reporter=user, ad=cast.ad, reason="other", note=f"Bel {PHONE}")
+    note_model = apps.get_model("notifications", "Notification")
+    last_ad = Ad.objects.filter(author=user).latest("pk")
+    note_model.objects.create(
+        recipient=cast.responder,
+        kind="ad.created",
+        target_type="ad",
+        target_id=last_ad.pk,
+        target_url=f"/advertenties/{last_ad.pk}/",
+        params={"ad": last_ad.pk, "title": last_ad.title},
+    )
     return user
 
 
@@ -64,7 +78,7 @@ def test_export_holds_my_rows_and_no_secrets(henriette, cast) -> None:
     data = gdpr.data_collect(user=henriette)
     assert data["user"]["email"] == EMAIL and data["user"]["phone"] == PHONE
     assert "password" not in data["user"]
-    assert [ad["title"] for ad in data["linked"]["ads.Ad"]] == ["Hulp bij de tuin"]
+    assert [ad["title"] for ad in data["linked"]["ads.Ad"]] == ["Hulp bij de tuin", f"{NAME} zoekt gezelschap"]
     bodies = {reply["body"] for reply in data["linked"]["ads.Reply"]}
     assert bodies == {f"Bel me op {PHONE}, groet {NAME}", f"Ik ben {NAME}, {EMAIL}"}
     assert [row["responder_id"] for row in data["linked"]["ads.Conversation"]] == [henriette.pk]
@@ -77,7 +91,7 @@ def test_export_includes_reports_i_filed(henriette, cast) -> None:
     report_model = apps.get_model("ads", "Report")
     report_model.objects.create(reporter=henriette, ad=cast.zuid_ad, reason="spam", note="Dit is reclame.")
     data = gdpr.data_collect(user=henriette)
-    assert [row["note"] for row in data["linked"]["ads.Report"]] == ["Dit is reclame."]
+    assert [row["note"] for row in data["linked"]["ads.Report"]] == [f"Bel {PHONE}", "Dit is reclame."]
 
 
 def test_export_page_and_api_give_json_and_are_audited(henriette, client) -> None:
@@ -125,7 +139,9 @@ def _tables_holding(needle: str) -> list[str]:
 
 def test_after_deletion_no_text_column_holds_my_details(henriette, client) -> None:
     # The scan itself can see the details before deletion: it is not blind.
-    assert _tables_holding(EMAIL) and _tables_holding(PHONE) and _tables_holding(STREET)
+    assert _tables_holding(EMAIL) and _tables_holding(STREET)
+    assert len(_tables_holding(PHONE)) >= 3  # the user row, her reply, her report's note
+    assert any("notification" in hit for hit in _tables_holding(NAME))
     client.force_login(henriette)
     response = client.post(reverse("accounts:delete"), {"password": factories.PASSWORD})
     assert response.status_code == 302
@@ -148,7 +164,7 @@ def test_deletion_revokes_sessions_and_tokens_and_replaces_messages(henriette, c
     assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(henriette.pk)]
     in_other_conversation = Reply.objects.get(conversation__ad=cast.ad, author=henriette)
     assert in_other_conversation.body == gdpr._removed_text()
-    assert Ad.objects.get(author=henriette).status == Ad.Status.WITHDRAWN
+    assert {ad.status for ad in Ad.objects.filter(author=henriette)} == {Ad.Status.WITHDRAWN}
     assert AuditEntry.objects.filter(action="account.delete", subject_id=henriette.pk).exists()
 
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.forms import DISPLAY_NAME_MAX, PHONE_MAX, STREET_MAX, phone_validator
+from accounts.gdpr import account_delete
 from accounts.models import User
 from accounts.permissions import member_neighbourhood_ids, worker_neighbourhood_ids
 from accounts.selectors import neighbourhood_list
@@ -130,3 +131,17 @@ class MeApi(APIView):
         serializer.is_valid(raise_exception=True)
         user = profile_update(user=request.user, **serializer.validated_data)
         return Response(self._output(user))
+
+    @extend_schema(
+        operation_id="me_destroy",
+        request=None,
+        responses={204: None},
+        description=_(
+            "Delete your account: your name, email address, phone, street and "
+            'postcode are erased at once, your messages say "removed", your ads are taken down, and '
+            "your sessions and tokens stop working. What is left is removed after 30 days."
+        ),
+    )
+    def delete(self, request: Request) -> Response:
+        account_delete(user=request.user)
+        return Response(status=204)

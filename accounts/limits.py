@@ -66,7 +66,7 @@ class Hit:
 
 def _key(rule: Rule, identity: str) -> str:
     digest = hashlib.sha256(identity.strip().lower().encode()).hexdigest()[:32]
-    return f"limits:{rule.name}:{digest}"
+    return f"{settings.LIMITS_KEY_PREFIX}:{rule.name}:{digest}"
 
 
 @lru_cache(maxsize=4)

@@ -73,6 +73,13 @@ REFUSED = {
         response=ErrorOutputSerializer, description=_("Only the person who placed this ad can do this.")
     ),
 }
+# A new account's first day: at most 3 ads and 10 replies (ads.moderation.rules).
+NEWCOMER_LIMIT = {
+    429: OpenApiResponse(
+        response=ErrorOutputSerializer,
+        description=_("A new account has reached its limit for the first day; see the Retry-After header."),
+    )
+}
 
 
 def _ad_output(ad: Ad, request: Request) -> dict:
@@ -187,6 +194,7 @@ class AdCreateApi(APIView):
             201: AdOutputSerializer,
             400: REFUSED[400],
             403: OpenApiResponse(response=ErrorOutputSerializer, description=_("Confirm your email address first.")),
+            **NEWCOMER_LIMIT,
         },
         description=_("Place a request or offer in one of your neighbourhoods (your home one by default)."),
     )
@@ -283,7 +291,7 @@ class ReplyCreateApi(APIView):
     @extend_schema(
         operation_id="ads_replies_create",
         request=InputSerializer,
-        responses={201: ReplyOutputSerializer, **REFUSED},
+        responses={201: ReplyOutputSerializer, **REFUSED, **NEWCOMER_LIMIT},
         description=_(
             "Write a reply. A neighbour writes in their own conversation (the first reply starts it); "
             "the ad's author names the conversation they answer."

@@ -173,7 +173,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
-        "connect-src": ["'self'", "ws:", "wss:"] if DEBUG else ["'self'", "wss:"],
+        # 'self' covers same-origin websockets in current browsers; SITE_URL's for older ones.
+        "connect-src": ["'self'", SITE_URL.replace("https://", "wss://", 1).replace("http://", "ws://", 1)],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
@@ -213,6 +214,7 @@ else:
 # refused ("fail closed") when that Redis is down; without Redis, in the LIMITS_CACHE cache.
 LIMITS_REDIS_URL = env_str("LIMITS_REDIS_URL", REDIS_URL)
 LIMITS_CACHE = "default"
+LIMITS_KEY_PREFIX = "limits"
 # Only behind a reverse proxy that sets X-Forwarded-For: then its last entry is the client.
 LIMITS_TRUST_X_FORWARDED_FOR = env_bool("LIMITS_TRUST_X_FORWARDED_FOR", False)
 

@@ -17,6 +17,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # First: API calls are the most frequent requests, and Django tries patterns in order
+    # (no other pattern starts with api/v1/, so the order changes nothing else).
+    path("api/v1/", include(api_v1)),
     path("", ads_views.home, name="home"),
     path("", include("ads.urls")),
     path("account/", include("accounts.urls")),
@@ -25,7 +28,6 @@ urlpatterns = [
     path("moderatie/", include("ads.moderation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Split view, Swagger UI served from this site (sidecar): fits the CSP without 'unsafe-inline'.
     path(

@@ -5,6 +5,7 @@ skipping, so a green run means the real services were exercised.
 """
 
 import os
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -45,6 +46,13 @@ def _plain_static_storage(settings) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _own_limit_counters(settings) -> None:
+    # Login and reset counters (accounts.limits) outlive a test in Redis: each test counts
+    # under its own prefix, so tests (and parallel workers) never use up each other's allowance.
+    settings.LIMITS_KEY_PREFIX = f"limits-test-{uuid.uuid4().hex}"
 
 
 @dataclass

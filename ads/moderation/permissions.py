@@ -8,13 +8,14 @@ does not exist), an item they can see but may not moderate answers 403.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.permissions import is_worker, is_worker_of, worker_neighbourhood_ids
 from ads.models import Ad, Reply
 from ads.permissions import access_ad, can_see_reply, conversations_visible_to
 
-NOT_A_WORKER = _("Only the neighbourhood's workers can do this.")
+NOT_A_WORKER = gettext_lazy("Only the neighbourhood's workers can do this.")
 
 
 def require_worker(user: User) -> None:

@@ -11,8 +11,10 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
@@ -85,7 +87,7 @@ def _report_insert(reporter: User, ad: Ad, reply: Reply | None, reason: str, not
         raise ValidationError(_("You have already reported this. A neighbourhood worker will look at it.")) from None
 
 
-def _open_reports(ad: Ad, reply: Reply | None):
+def _open_reports(ad: Ad, reply: Reply | None) -> QuerySet[Report]:
     reports = Report.objects.filter(ad=ad, resolved_at__isnull=True)
     return reports.filter(reply=reply) if reply is not None else reports.filter(reply__isnull=True)
 
@@ -116,10 +118,11 @@ def _set_moderation(ad: Ad, reply: Reply | None, state: str) -> None:
     if reply is not None:
         reply.moderation = state
         reply.save(update_fields=["moderation"])
-        return
-    ad.moderation = state
-    ad.save(update_fields=["moderation", "updated_at"])
-    # Live followers of the ad are checked again on this event: who may no longer see it is cut off.
+    else:
+        ad.moderation = state
+        ad.save(update_fields=["moderation", "updated_at"])
+    # Live followers of the ad are checked again on this event: who may no longer see it
+    # is cut off; the others' pages offer a reload.
     ad_event_record(ad=ad, kind=AdEvent.Kind.UPDATED)
 
 
@@ -133,10 +136,10 @@ ITEM_RULES = {
     Action.DISMISS: ((VISIBLE, HIDDEN), VISIBLE),
 }
 ITEM_REFUSALS = {
-    Action.APPROVE: _("This ad is not waiting for approval."),
-    Action.HIDE: _("This is already hidden."),
-    Action.RESTORE: _("This is not hidden."),
-    Action.DISMISS: _("There are no open reports about this."),
+    Action.APPROVE: gettext_lazy("This ad is not waiting for approval."),
+    Action.HIDE: gettext_lazy("This is already hidden."),
+    Action.RESTORE: gettext_lazy("This is not hidden."),
+    Action.DISMISS: gettext_lazy("There are no open reports about this."),
 }
 NOTIFY_KIND = {
     (Action.APPROVE, False): "moderation.approved",

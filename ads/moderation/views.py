@@ -22,14 +22,14 @@ from ads.moderation.permissions import (
     access_user_for_moderation,
     require_worker,
 )
-from ads.permissions import access_ad, can_view_ad
+from ads.permissions import access_ad, ads_visible_to
 
 
 def _after_report(request: HttpRequest, ad: Ad) -> HttpResponse:
     messages.success(request, _("Thank you. A neighbourhood worker will look at it."))
     # The report may have hidden the ad from the reporter too: then back home.
-    fresh = Ad.objects.get(pk=ad.pk)
-    return redirect(reverse("ads:detail", args=[ad.pk]) if can_view_ad(request.user, fresh) else reverse("home"))
+    still_seen = ads_visible_to(request.user).filter(pk=ad.pk).exists()
+    return redirect(reverse("ads:detail", args=[ad.pk]) if still_seen else reverse("home"))
 
 
 def _report(request: HttpRequest, ad: Ad, reply: Reply | None) -> HttpResponse:

@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests import factories
 from tests.e2e.conftest import E2ECast, NewPage, log_in
+from tests.e2e.test_accessibility import Audit
 
 pytestmark = pytest.mark.browser
 
@@ -56,3 +57,29 @@ def test_reported_ad_disappears_and_the_worker_restores_it_with_a_reason(new_pag
     # And neighbours see the ad again.
     neighbour.goto(reverse("ads:board", args=[cast.noord.slug]))
     expect(neighbour.get_by_role("link", name=cast.ad.title)).to_be_visible()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_moderation_pages_have_no_accessibility_violations(
+    new_page: NewPage, e2e_cast: E2ECast, language: str
+) -> None:
+    cast = e2e_cast.cast
+    reply = cast.conversation.replies.get()
+    audit = Audit(language)
+    reporter = new_page(language, user=cast.neighbour)
+    reporter.goto(reverse("ads:detail", args=[cast.ad.pk]))
+    reporter.locator("details.report summary").click()
+    audit.check("ad page with the report form", reporter)
+    reporter.goto(reverse("moderation:report_ad", args=[cast.ad.pk]))
+    reporter.get_by_role("button").last.click()  # nothing chosen: the form comes back with an error
+    audit.check("report page with an error", reporter)
+    worker = new_page(language, user=cast.worker)
+    for name, path in [
+        ("queue", reverse("moderation:queue")),
+        ("ad decision", reverse("moderation:ad", args=[cast.ad.pk])),
+        ("reply decision", reverse("moderation:reply", args=[reply.pk])),
+        ("resident", reverse("moderation:resident", args=[cast.author.pk])),
+    ]:
+        worker.goto(path)
+        audit.check(name, worker)
+    audit.assert_clean()

@@ -204,3 +204,36 @@ def test_reply_decision_page(cast, client):
 def test_a_second_worker_of_the_same_neighbourhood_may_decide(cast):
     colleague = factories.WorkerAssignmentFactory(neighbourhood=cast.noord).user
     assert decide_ad(colleague, cast.ad, "hide").status_code == 200
+
+
+def test_hidden_reply_leaves_the_page_of_the_other_party_but_not_the_writers(cast, client):
+    reply = cast.conversation.replies.get()
+    url = reverse("api-moderation-reply-decisions", args=[reply.pk])
+    api_as(cast.worker).post(url, {"action": "hide", "reason": "Scheldwoord."}, format="json")
+    page = reverse("ads:detail", args=[cast.ad.pk])
+    client.force_login(cast.author)
+    assert reply.body not in client.get(page).text
+    for person in (cast.responder, cast.worker):
+        client.force_login(person)
+        assert reply.body in client.get(page).text
+
+
+def test_every_decision_is_one_audit_entry(cast):
+    pending = factories.AdFactory(author=cast.neighbour, moderation=Ad.Moderation.PENDING)
+    report_ad(cast.responder, cast.ad)
+    decide_ad(cast.worker, pending, "approve", "")
+    decide_ad(cast.worker, cast.ad, "dismiss")
+    decide_ad(cast.worker, cast.ad, "hide")
+    decide_ad(cast.worker, cast.ad, "restore")
+    actions = list(
+        AuditEntry.objects.filter(actor=cast.worker, action__startswith="moderation.")
+        .order_by("id")
+        .values_list("action", "target_id")
+    )
+    assert actions == [
+        ("moderation.approve", pending.pk),
+        ("moderation.dismiss", cast.ad.pk),
+        ("moderation.hide", cast.ad.pk),
+        ("moderation.restore", cast.ad.pk),
+    ]
+    assert ModerationDecision.objects.count() == 4

@@ -155,3 +155,9 @@ def test_workers_are_not_newcomers(cast):
     fresh_worker = factories.WorkerAssignmentFactory(neighbourhood=cast.noord, user__date_joined=timezone.now()).user
     for n in range(NEWCOMER_MAX_ADS + 1):
         assert _post(fresh_worker, title=f"Vraag {n}", neighbourhood="noord").status_code == 201
+
+
+def test_the_schema_documents_the_newcomer_429(client):
+    paths = client.get(reverse("api-schema"), {"format": "json"}).json()["paths"]
+    assert "429" in paths["/api/v1/ads/"]["post"]["responses"]
+    assert "429" in paths["/api/v1/ads/{id}/replies/"]["post"]["responses"]

@@ -129,3 +129,8 @@ def test_renew_over_the_api(cast):
 
 def test_the_browsable_apis_format_parameter_is_not_an_unknown_filter(cast):
     assert api_as(cast.author).get(LIST, {"format": "json", "since": 0}).status_code == 200
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999", "0"])
+def test_an_impossible_id_is_a_404(cast, pk):
+    assert api_as(cast.author).post(f"{LIST}{pk}/read/").status_code == 404

@@ -12,11 +12,13 @@ from notifications.selectors import notifications_since
 from notifications.services import Target, notify
 from tests import factories
 
-pytestmark = pytest.mark.postgres
+# serialized_rollback: the flush after each test must not leave the next one without
+# the rows that migrations made (content types, categories).
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 TARGET = Target(type="ad", id=7, url="/advertenties/7/")
 
 
-def test_a_second_notification_for_the_same_recipient_waits_for_the_first_to_commit(transactional_db):
+def test_a_second_notification_for_the_same_recipient_waits_for_the_first_to_commit():
     anna, bram = factories.UserFactory(), factories.UserFactory()
     first_stored, release, done = threading.Event(), threading.Event(), {}
 
@@ -61,7 +63,7 @@ def test_a_second_notification_for_the_same_recipient_waits_for_the_first_to_com
     ]
 
 
-def test_a_recipient_held_too_long_is_stored_anyway(transactional_db, monkeypatch):
+def test_a_recipient_held_too_long_is_stored_anyway(monkeypatch):
     from notifications import services
 
     monkeypatch.setattr(services, "LOCK_WAIT", 0.2)

@@ -128,3 +128,7 @@ def test_renew_page_renews_a_running_ad_and_refuses_others(cast):
     cast.ad.refresh_from_db()
     assert cast.ad.expires_at > before
     factories.AdFactory(author=cast.author, status="done")
+
+
+def test_an_impossible_id_is_a_404_page(cast):
+    assert client_for(cast.author).post(f"{LIST}99999999999999999999/gelezen/").status_code == 404

@@ -8,9 +8,9 @@ from tests.conftest import _unavailable
 CLOSED_PORT_REDIS = "redis://127.0.0.1:1/0"
 
 
-def _flush_limit_keys(url: str) -> None:
+def _flush_limit_keys(url: str, prefix: str) -> None:
     client = redis.Redis.from_url(url)
-    for key in client.scan_iter("limits:*"):
+    for key in client.scan_iter(f"{prefix}:*"):
         client.delete(key)
 
 
@@ -18,7 +18,7 @@ def _use_redis(settings) -> redis.Redis:
     if not settings.REDIS_URL:
         _unavailable("needs Redis (set REDIS_URL)")
     settings.LIMITS_REDIS_URL = settings.REDIS_URL
-    _flush_limit_keys(settings.REDIS_URL)
+    _flush_limit_keys(settings.REDIS_URL, settings.LIMITS_KEY_PREFIX)
     return redis.Redis.from_url(settings.REDIS_URL)
 
 
@@ -38,14 +38,14 @@ def limiter(request, settings):
         _use_cache(settings)
     yield request.param
     if request.param == "redis":
-        _flush_limit_keys(settings.REDIS_URL)
+        _flush_limit_keys(settings.REDIS_URL, settings.LIMITS_KEY_PREFIX)
 
 
 @pytest.fixture
 def redis_limiter(settings):
     client = _use_redis(settings)
     yield client
-    _flush_limit_keys(settings.REDIS_URL)
+    _flush_limit_keys(settings.REDIS_URL, settings.LIMITS_KEY_PREFIX)
 
 
 @pytest.fixture

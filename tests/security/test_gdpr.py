@@ -197,3 +197,20 @@ def test_purge_task_is_on_the_daily_beat_schedule() -> None:
     entry = app.conf.beat_schedule["accounts-purge-deleted"]
     assert entry["task"] == "accounts.purge_deleted" and entry["schedule"] == 24 * 60 * 60
     assert "accounts.purge_deleted" in app.tasks
+
+
+def test_delete_me_api(henriette) -> None:
+    token = Token.objects.get(user=henriette).key
+    client = api_as(None)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.delete("/api/v1/me/").status_code == 204
+    henriette.refresh_from_db()
+    assert henriette.deleted_at is not None and henriette.email is None
+    assert client.get("/api/v1/me/").status_code == 401
+    assert api_as(None).delete("/api/v1/me/").status_code in (401, 403)
+
+
+def test_profile_links_to_my_data_pages(henriette, client) -> None:
+    client.force_login(henriette)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert reverse("accounts:privacy_export") in page and reverse("accounts:delete") in page

@@ -78,13 +78,13 @@ def test_two_password_resets_per_email_then_429(limiter, db) -> None:
 
 
 @pytest.mark.redis
-def test_login_allowed_again_after_the_window(redis_limiter, resident) -> None:
+def test_login_allowed_again_after_the_window(redis_limiter, resident, settings) -> None:
     for _attempt in range(5):
         _login(resident.email)
     with pytest.raises(RateLimited):
         _login(resident.email)
     # End the window in Redis itself: the real TTL runs out.
-    for key in redis_limiter.scan_iter("limits:login-*"):
+    for key in redis_limiter.scan_iter(f"{settings.LIMITS_KEY_PREFIX}:login-*"):
         redis_limiter.pexpire(key, 1)
     time.sleep(0.05)
     assert _login(resident.email, factories.PASSWORD) == resident
@@ -92,12 +92,12 @@ def test_login_allowed_again_after_the_window(redis_limiter, resident) -> None:
 
 
 @pytest.mark.redis
-def test_password_reset_allowed_again_after_the_window(redis_limiter, db) -> None:
+def test_password_reset_allowed_again_after_the_window(redis_limiter, db, settings) -> None:
     limits.password_reset_check(email="anna@example.org")
     limits.password_reset_check(email="anna@example.org")
     with pytest.raises(RateLimited):
         limits.password_reset_check(email="anna@example.org")
-    [key] = list(redis_limiter.scan_iter("limits:reset-email:*"))
+    [key] = list(redis_limiter.scan_iter(f"{settings.LIMITS_KEY_PREFIX}:reset-email:*"))
     assert "anna" not in key.decode()  # the key holds a hash, not the address
     redis_limiter.pexpire(key, 1)
     time.sleep(0.05)
@@ -105,9 +105,9 @@ def test_password_reset_allowed_again_after_the_window(redis_limiter, db) -> Non
 
 
 @pytest.mark.redis
-def test_the_window_is_fixed_by_the_first_failure(redis_limiter, resident) -> None:
+def test_the_window_is_fixed_by_the_first_failure(redis_limiter, resident, settings) -> None:
     _login(resident.email)
-    [key] = list(redis_limiter.scan_iter("limits:login-account:*"))
+    [key] = list(redis_limiter.scan_iter(f"{settings.LIMITS_KEY_PREFIX}:login-account:*"))
     redis_limiter.expire(key, 10)
     for _attempt in range(4):
         _login(resident.email)

@@ -5,6 +5,7 @@ limiter's Redis down, login is refused clearly (503, never 500) and reading work
 import threading
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -59,7 +60,10 @@ def _concurrent_logins(email: str, count: int) -> list[int]:
     def attempt(number: int) -> None:
         client = Client(REMOTE_ADDR=f"198.51.100.{number}")
         barrier.wait()
-        statuses.append(client.post(LOGIN, {"email": email, "password": WRONG}).status_code)
+        try:
+            statuses.append(client.post(LOGIN, {"email": email, "password": WRONG}).status_code)
+        finally:
+            connections.close_all()  # this thread's own connection, so the test database can go
 
     threads = [threading.Thread(target=attempt, args=(n,)) for n in range(count)]
     for thread in threads:

@@ -67,7 +67,7 @@ def _row(obj: models.Model) -> dict[str, Any]:
         row[field.attname] = field.value_from_object(obj)
     for field in obj._meta.many_to_many:
         if f"{label}.{field.name}" not in EXPORT_EXCLUDED_FIELDS:
-            row[field.name] = sorted(obj.pk for obj in getattr(obj, field.name).all())
+            row[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
     return row
 
 
@@ -76,7 +76,9 @@ def _rows_linked(model: type[models.Model], fields: list[str], user: User) -> It
     for name in fields:
         query |= models.Q(**{name: user})
     # Through the base manager: a custom default manager must not hide rows from their owner.
-    for obj in model._base_manager.filter(query).distinct().order_by("pk"):
+    # By pk subquery rather than DISTINCT: a row linked twice (author and helper) comes once.
+    manager = model._base_manager
+    for obj in manager.filter(pk__in=manager.filter(query).values("pk")).order_by("pk"):
         yield _row(obj)
 
 
@@ -162,7 +164,11 @@ def _personal_fields_erase(user: User) -> None:
     user.phone = ""
     user.street = ""
     user.postcode = ""
+    user.known_to = ""
     user.is_active = False
+    # A deleted account holds no role (the audit log records each change).
+    user.is_staff = user.is_superuser = user.is_coordinator = False
+    user.partner = None
     user.suspended_until = None  # else the end of a suspension would switch it back on
     user.deleted_at = timezone.now()
     user.set_unusable_password()

@@ -4,9 +4,11 @@ and only the worker's own neighbourhoods."""
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from ads.models import Ad
 from ads.moderation.models import Report
 from tests import factories
@@ -96,3 +98,10 @@ def test_anonymous_is_sent_to_log_in(client):
     response = client.get(reverse("moderation:queue"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response.url
+
+
+def test_the_demo_gives_wout_a_reported_ad_in_his_queue(db):
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # again: still one item, two reports
+    reported = _queue(User.objects.get(email="wout@noord.demo"))["reported"]
+    assert [(row["reporters"], row["author"]["name"]) for row in reported] == [(2, "Bram Jansen")]

@@ -1,8 +1,10 @@
 """Every URL pattern of the project, walked from the root resolver."""
 
+import re
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,10 @@ class Route:
 
     def path(self, **values: object) -> str:
         path = "/" + self.route
+        if any(converter == "regex" for _argument, converter in self.converters):
+            # re_path(): put each named group's value in place of the group.
+            path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda group: str(values[group.group(1)]), path)
+            return path.replace("^", "").replace("$", "")
         for argument, _converter in self.converters:
             start = path.index("<")
             end = path.index(">", start)
@@ -27,9 +33,10 @@ class Route:
 def _walk(patterns: list, prefix: str, namespace: str | None, converters: tuple) -> list[Route]:
     routes = []
     for pattern in patterns:
-        found = tuple(
-            (name, type(converter).__name__) for name, converter in getattr(pattern.pattern, "converters", {}).items()
-        )
+        if isinstance(pattern.pattern, RegexPattern):
+            found = tuple((name, "regex") for name in pattern.pattern.regex.groupindex)
+        else:
+            found = tuple((name, type(conv).__name__) for name, conv in pattern.pattern.converters.items())
         if isinstance(pattern, URLResolver):
             inner = namespace
             if pattern.namespace:

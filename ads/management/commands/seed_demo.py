@@ -18,7 +18,8 @@ from django.utils import timezone
 from accounts.models import Neighbourhood, Partner, Postcode, User, WorkerAssignment
 from ads import services
 from ads.management.demo_ads import ADS, DemoAd
-from ads.models import Ad, AdEvent, Category, Conversation, EscalationRule, Reply
+from ads.models import Ad, AdEvent, Category, Conversation, EscalationRule, Reply, Report
+from ads.moderation import services as moderation_services
 
 PASSWORD = "buurthulp-demo"  # noqa: S105 - the published demo password of the brief
 MUNICIPALITY = "Utrecht"
@@ -73,6 +74,7 @@ def _repair(obj: models.Model, fields: dict) -> models.Model:
 
 
 DEMO_MEMBER_DAYS = 90
+DEMO_REPORTS = [("fatima@noord.demo", "spam"), ("henk@noord.demo", "other")]
 
 
 class Command(BaseCommand):
@@ -84,6 +86,7 @@ class Command(BaseCommand):
             people = self._people(places)
             self._roles(places, people)
         created = sum(self._ad(spec, people) for spec in ADS)
+        self._reports(people)
         self.stdout.write(
             self.style.SUCCESS(f"Demo ready: {len(people)} people, {created} new ads. Password: {PASSWORD}")
         )
@@ -126,6 +129,17 @@ class Command(BaseCommand):
         coordinator = _repair(people["coco@coordinator.demo"], {"is_coordinator": True, "is_staff": True})
         content_types = ContentType.objects.get_for_models(*COORDINATOR_MODELS).values()
         coordinator.user_permissions.add(*Permission.objects.filter(content_type__in=content_types))
+
+    def _reports(self, people: dict[str, User]) -> None:
+        """Two neighbours reported one of Bram's open ads: Wout's moderation queue has work."""
+        bram = people["bram@noord.demo"]
+        ads = Ad.objects.filter(author=bram, status=Ad.Status.OPEN, moderation=Ad.Moderation.VISIBLE)
+        ad = ads.order_by("created_at", "pk").first()
+        if ad is None:
+            return
+        for email, reason in DEMO_REPORTS:
+            if not Report.objects.filter(reporter=people[email], ad=ad, reply__isnull=True).exists():
+                moderation_services.report_create(reporter=people[email], ad=ad, reason=reason)
 
     def _ad(self, spec: DemoAd, people: dict[str, User]) -> bool:
         author = people[spec.author]

@@ -1,6 +1,7 @@
 import functools
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -38,13 +39,18 @@ def neighbourhood_list(*, ids: Iterable[int] | None = None) -> QuerySet[Neighbou
 
 
 @functools.cache
-def _user_for_token_sql() -> str:
-    columns = ", ".join(f'u."{field.column}"' for field in User._meta.concrete_fields)
+def _user_for_token_sql() -> tuple[str, list[str], list[tuple[int, Any]]]:
+    """The statement, the user's field names in its column order, and the fields whose
+    values need converting (e.g. a JSONField), by position: worked out once."""
+    fields = User._meta.concrete_fields
+    columns = ", ".join(f'u."{field.column}"' for field in fields)
     # A subquery rather than a join: PostgreSQL plans it in a third of the time.
-    return (
+    sql = (
         f"SELECT {columns}, {WORKER_NEIGHBOURHOOD_IDS_SQL} FROM accounts_user u "  # noqa: S608 (names only)
         "WHERE u.id = (SELECT user_id FROM authtoken_token WHERE key = %s)"
     )
+    converted = [(i, field) for i, field in enumerate(fields) if hasattr(field, "from_db_value")]
+    return sql, [field.attname for field in fields], converted
 
 
 def user_for_api_token(key: str) -> tuple[User, Token] | None:
@@ -56,17 +62,16 @@ def user_for_api_token(key: str) -> tuple[User, Token] | None:
     if connection.vendor != "postgresql":
         token = Token.objects.select_related("user").filter(key=key).first()
         return (token.user, token) if token else None
+    sql, names, converted = _user_for_token_sql()
     with connection.cursor() as cursor:
-        cursor.execute(_user_for_token_sql(), [key])
+        cursor.execute(sql, [key])
         row = cursor.fetchone()
     if row is None:
         return None
-    fields = User._meta.concrete_fields
     values, worker_ids = list(row[:-1]), row[-1]
-    for i, field in enumerate(fields):
-        if hasattr(field, "from_db_value"):  # e.g. a JSONField: what the ORM would convert
-            values[i] = field.from_db_value(values[i], None, connection)
-    user = User.from_db(connection.alias, [field.attname for field in fields], values)
+    for i, field in converted:  # what the ORM would convert
+        values[i] = field.from_db_value(values[i], None, connection)
+    user = User.from_db(connection.alias, names, values)
     remember_worker_neighbourhood_ids(user, worker_ids)
     # The token as loaded with only("key", "user"): nothing reads when it was created.
     token = Token.from_db(connection.alias, ["key", "user_id"], [key, user.pk])

@@ -43,6 +43,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     # Established accounts: the newcomer limits of the first day are tested on their own.
     date_joined = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
     password = factory.django.Password(PASSWORD)
+    # Emails follow the recipient's language; tests read the English ones.
+    language = "en"
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):

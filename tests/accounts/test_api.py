@@ -130,7 +130,7 @@ def test_me_shows_the_callers_own_profile(cast):
         "phone": "06 1234 5678",
         "street": "Dorpsstraat 1",
         "postcode": "3511 AB",
-        "language": "nl",
+        "language": "en",
         "neighbourhood": {"id": cast.noord.pk, "slug": "noord", "name": "Noord"},
         "works_in": [],
         "partner": None,

@@ -7,8 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Neighbourhood
+from ads import selectors
 from ads.models import Ad
 from ads.selectors import cursor_encode
+from bench import seed
 from tests import factories
 from tests.conftest import client_for
 
@@ -251,3 +254,30 @@ def test_board_runs_the_same_number_of_queries_at_page_size_1_and_50(many_ads, s
         assert len(response.context["page"].items) == size
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("filters", "index"),
+    [
+        ({"status": Ad.Status.OPEN}, "ad_board_status_idx"),  # what the board shows by default
+        ({}, "ad_board_idx"),  # status "all"
+        # Few rows match: the planner combines the category's and the neighbourhood's indexes.
+        ({"status": Ad.Status.OPEN, "kind": Ad.Kind.REQUEST, "category": "tuin"}, "ads_ad_category_id"),
+    ],
+)
+def test_the_board_query_is_served_by_an_index(db, filters, index):
+    # A few thousand ads with realistic text, created in bulk and ANALYZEd, so the planner
+    # chooses as on a real board.
+    seed.seed(ads=4_000, neighbourhoods=3)
+    rows = selectors.board_page_rows(
+        neighbourhood=Neighbourhood.objects.get(slug="bench-1"),
+        filters=selectors.BoardFilters(**filters),
+        cursor=None,
+        size=20,
+    )
+
+    plan = rows.explain()
+
+    assert re.search(rf"Index Scan (using|on) {index}", plan), plan
+    assert "Seq Scan on ads_ad" not in plan

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from accounts.models import User
 from tests import factories
 from tests.e2e.conftest import E2ECast, NewPage, log_in
 from tests.e2e.test_accessibility import Audit
@@ -37,6 +38,7 @@ def test_reported_ad_disappears_and_the_worker_restores_it_with_a_reason(new_pag
     assert neighbour.goto(path).status == 404
 
     # The worker finds it at the top of the queue and restores it with a reason.
+    User.objects.filter(pk=cast.worker.pk).update(language="en")  # the site speaks it after logging in
     worker = new_page("en")
     log_in(worker, email=cast.worker.email)
     worker.get_by_role("link", name="Moderation").click()

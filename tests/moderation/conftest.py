@@ -18,7 +18,8 @@ def noord_residents(cast: Cast, count: int) -> list[User]:
 
 
 def report_ad(user: User, ad: Ad, reason: str = "spam", **extra):
-    return api_as(user).post(reverse("api-ad-reports", args=[ad.pk]), {"reason": reason, **extra}, format="json")
+    url = reverse("api-ad-reports", args=[ad.pk])
+    return api_as(user).post(url, {"reason": reason, **extra}, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def report_reply(user: User, reply: Reply, reason: str = "inappropriate", **extra):
@@ -51,5 +52,7 @@ def reply(cast: Cast) -> Reply:
 
 @pytest.fixture
 def newcomer(cast: Cast) -> User:
-    """A resident of Noord who joined an hour ago."""
-    return factories.UserFactory(neighbourhood=cast.noord, date_joined=timezone.now() - timedelta(hours=1))
+    """A resident of Noord who joined an hour ago (and reads English, as the assertions do)."""
+    return factories.UserFactory(
+        neighbourhood=cast.noord, date_joined=timezone.now() - timedelta(hours=1), language="en"
+    )

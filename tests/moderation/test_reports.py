@@ -62,7 +62,9 @@ def test_author_cannot_report_own_ad(cast):
 def test_someone_who_cannot_see_the_ad_gets_404(cast, persona):
     response = report_ad(getattr(cast, persona), cast.ad)
     assert response.status_code == 404
-    missing = api_as(cast.neighbour).post(reverse("api-ad-reports", args=[999999]), {"reason": "spam"}, format="json")
+    missing = api_as(cast.neighbour).post(
+        reverse("api-ad-reports", args=[999999]), {"reason": "spam"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.json() == missing.json()
     assert not Report.objects.exists()
 

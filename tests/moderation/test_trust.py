@@ -27,7 +27,7 @@ def approving(cast) -> Neighbourhood:
 
 
 def _post(user, **fields):
-    return api_as(user).post(reverse("api-ads"), {**NEW_AD, **fields}, format="json")
+    return api_as(user).post(reverse("api-ads"), {**NEW_AD, **fields}, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_approval_is_on_by_default_for_a_new_neighbourhood():
@@ -126,7 +126,7 @@ def test_newcomer_sends_ten_replies_and_the_eleventh_is_429(cast, newcomer):
     client = api_as(newcomer)
     for n in range(NEWCOMER_MAX_REPLIES):
         assert client.post(url, {"body": f"Bericht {n}"}, format="json").status_code == 201
-    response = client.post(url, {"body": "Een te veel"}, format="json")
+    response = client.post(url, {"body": "Een te veel"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assert "at most 10 messages" in response.json()["detail"]

@@ -56,7 +56,7 @@ PAGES = [route for route in project_routes() if not route.is_api]
 
 def test_every_page_has_the_security_headers(cast, client, production_cookies) -> None:
     assert len(PAGES) > 20  # the walk found the site
-    for user in (None, cast.author, cast.worker, cast.partner_staff):
+    for user in (None, cast.author, cast.worker, cast.partner_staff, cast.coordinator):
         client.logout()
         if user is not None:
             client.force_login(user)

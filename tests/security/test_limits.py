@@ -116,3 +116,13 @@ def test_the_window_is_fixed_by_the_first_failure(redis_limiter, resident, setti
     with pytest.raises(RateLimited) as refused:
         _login(resident.email)
     assert refused.value.retry_after <= 10
+
+
+def test_client_address_trusts_forwarded_for_only_when_told(settings) -> None:
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
+    settings.LIMITS_TRUST_X_FORWARDED_FOR = False
+    assert limits.client_address(request) == "10.0.0.1"
+    settings.LIMITS_TRUST_X_FORWARDED_FOR = True
+    # The last entry is the one the proxy added; the first was typed by the client.
+    assert limits.client_address(request) == "203.0.113.5"
+    assert limits.client_address(None) is None

@@ -10,6 +10,41 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AuditEntry, Neighbourhood, Partner, Postcode, User, WorkerAssignment
 
 
+class CoordinatorAdmin(admin.ModelAdmin):
+    """Only coordinators (and superusers) see this model in the admin, and may change it."""
+
+    def _allowed(self, request) -> bool:
+        return request.user.is_active and (request.user.is_superuser or request.user.is_coordinator)
+
+    def has_module_permission(self, request) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._allowed(request)
+
+
+class CoordinatorReadOnlyAdmin(CoordinatorAdmin):
+    """Coordinators read here; changes go through the pages and services that hold the rules."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class PostcodeInline(admin.TabularInline):
     model = Postcode
     extra = 3
@@ -141,7 +176,7 @@ class WorkerAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(CoordinatorReadOnlyAdmin):
     """The audit log, for coordinators to read. Nobody adds, changes or deletes here."""
 
     list_display = ["created_at", "action", "actor", "neighbourhood", "target_type", "target_id", "subject"]
@@ -150,21 +185,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["actor", "neighbourhood", "subject"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def _allowed(self, request) -> bool:
-        return request.user.is_active and (request.user.is_superuser or request.user.is_coordinator)
-
-    def has_module_permission(self, request) -> bool:
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self._allowed(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -1,6 +1,9 @@
 """Page forms for accounts: they check the shape of the input; the rules (which
 postcodes we serve, duplicate addresses, password strength) live in accounts.services."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
@@ -21,12 +24,28 @@ phone_validator = RegexValidator(
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the field it names, or above the form."""
+    """Show a service's ValidationError next to the field it names, or above the form
+    (also for a hidden field, whose error would not show)."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+        shown = field in form.fields and not form.fields[field].widget.is_hidden
+        form.add_error(field if shown else None, errors)
+
+
+def form_submit(form: forms.Form, act: Callable[[dict[str, Any]], object]) -> bool:
+    """A page's POST: a bound, valid form runs `act` (one service call) with its cleaned
+    data. True when it ran; a service's ValidationError lands on the form instead, so
+    the page is shown again with what was typed."""
+    if not (form.is_bound and form.is_valid()):
+        return False
+    try:
+        act(form.cleaned_data)
+    except ValidationError as error:
+        add_service_error(form, error)
+        return False
+    return True
 
 
 class PageForm(forms.Form):

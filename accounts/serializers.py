@@ -1,6 +1,6 @@
 """Field types and output shapes for the accounts API. No rules live here: they are in
 services.py and permissions.py. (accounts imports no other app, so the few field types
-it shares with ads are declared here too.)"""
+that ads and notifications share are declared here, once.)"""
 
 from collections.abc import Mapping
 from typing import Any
@@ -22,8 +22,8 @@ class TextField(serializers.CharField):
 
 
 class StrictInputSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo or a read-only field such as "email"
-    is a clear 400 instead of being ignored in silence."""
+    """Refuses fields it does not know, so a typo or a read-only field is a clear 400
+    instead of being ignored in silence."""
 
     ignored = frozenset({"csrfmiddlewaretoken"})  # sent by the browsable API's forms
 
@@ -33,6 +33,24 @@ class StrictInputSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError({name: [_("This field does not exist here.")] for name in unknown})
         return super().to_internal_value(data)
+
+
+CURSOR_MAX = 2**63 - 1  # cursors are bigint ids
+
+
+class SinceField(serializers.IntegerField):
+    """`?since=<cursor>` of a live list (an ad's events, notifications): the last
+    cursor the client has seen; 0, the default, for everything."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("default", 0)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", CURSOR_MAX)
+        kwargs.setdefault(
+            "help_text", _("The last cursor you have seen (from a push or from this list); 0 for everything.")
+        )
+        super().__init__(**kwargs)
 
 
 @extend_schema_serializer(component_name="NeighbourhoodRef")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ads.escalation.permissions import is_coordinator
+from accounts.admin import CoordinatorAdmin, CoordinatorReadOnlyAdmin
 from ads.models import Ad, Category, Escalation, EscalationRule, EscalationStep
 
 
@@ -45,7 +45,7 @@ class AdAdmin(admin.ModelAdmin):
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(admin.ModelAdmin):
+class EscalationRuleAdmin(CoordinatorAdmin):
     """Coordinators set how long a request waits for a neighbour before the ladder
     passes it on. Empty fields match anything; the most specific rule wins."""
 
@@ -53,24 +53,6 @@ class EscalationRuleAdmin(admin.ModelAdmin):
     list_filter = ["neighbourhood", "category", "urgency"]
     list_select_related = ["neighbourhood", "category"]
     fields = ["neighbourhood", "category", "urgency", "threshold_minutes"]
-
-    def _allowed(self, request) -> bool:
-        return request.user.is_superuser or is_coordinator(request.user)
-
-    def has_module_permission(self, request) -> bool:
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self._allowed(request)
-
-    def has_add_permission(self, request) -> bool:
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self._allowed(request)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self._allowed(request)
 
 
 class EscalationStepInline(admin.TabularInline):
@@ -85,7 +67,7 @@ class EscalationStepInline(admin.TabularInline):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(CoordinatorReadOnlyAdmin):
     """Read-only oversight of the ladder for coordinators: every step, who and when.
     Changes happen through the inbox, where the rules are enforced."""
 
@@ -107,21 +89,3 @@ class EscalationAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     inlines = [EscalationStepInline]
-
-    def _allowed(self, request) -> bool:
-        return request.user.is_superuser or is_coordinator(request.user)
-
-    def has_module_permission(self, request) -> bool:
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self._allowed(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -10,13 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.serializers import SinceField
 from ads.api import NOT_FOUND, ORJSONRenderer
 from ads.models import Ad, AdEvent
 from ads.permissions import access_ad
 from ads.selectors_live import ad_events_since
 from ads.serializers import ReplyOutputSerializer, UtcDateTimeField
-
-CURSOR_MAX = 2**63 - 1
 
 
 @extend_schema_serializer(component_name="AdState")
@@ -40,13 +39,7 @@ class AdEventsApi(APIView):
 
     @extend_schema_serializer(component_name="AdEventsFilter")
     class FilterSerializer(serializers.Serializer):
-        since = serializers.IntegerField(
-            required=False,
-            default=0,
-            min_value=0,
-            max_value=CURSOR_MAX,
-            help_text=_("The last cursor you have seen (from a push or from this list); 0 for everything."),
-        )
+        since = SinceField()
 
     @extend_schema_serializer(component_name="AdEventPage")
     class OutputSerializer(serializers.Serializer):

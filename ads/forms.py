@@ -1,30 +1,13 @@
 """Page forms for ads: they parse and check input; the rules live in ads.services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PageForm
 from ads.models import DESCRIPTION_MAX, REPLY_MAX, TITLE_MAX, Ad
 from ads.selectors import SEARCH_MAX, BoardFilters, categories
 
 STATUS_ALL = "all"
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the field it names, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        shown = field in form.fields and not form.fields[field].widget.is_hidden
-        form.add_error(field if shown else None, errors)
-
-
-class PageForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        # Plain labels read better aloud than "Title:".
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

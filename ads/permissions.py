@@ -34,6 +34,11 @@ def ads_visible_to(user: User) -> QuerySet[Ad]:
     return Ad.objects.filter(scope)
 
 
+def sees_ad_now(*, user: User, ad_id: int) -> bool:
+    """Read fresh, not from an ad in memory: a report may just have hidden it."""
+    return ads_visible_to(user).filter(pk=ad_id).exists()
+
+
 def is_author(user: User, ad: Ad) -> bool:
     """The author, or whoever posted on the author's behalf."""
     return user.is_authenticated and user.pk in (ad.author_id, ad.proxy_id)

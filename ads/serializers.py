@@ -6,7 +6,6 @@ live here: they are in services.py and permissions.py.
 """
 
 import copy
-from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
@@ -14,18 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+# StrictInputSerializer and TextField are declared once in accounts; ads' views import them from here.
+from accounts.serializers import StrictInputSerializer as StrictInputSerializer
+from accounts.serializers import TextField as TextField
 from ads.models import Ad, Conversation, Reply
 from ads.permissions import conversations_visible_to, is_author
-
-
-class TextField(serializers.CharField):
-    """A CharField that takes only text: a number or a list where text belongs is a 400,
-    not silently turned into a string."""
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class UtcDateTimeField(serializers.DateTimeField):
@@ -48,20 +40,6 @@ class ConversationField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return conversations_visible_to(user=self.context["user"], ad=self.context["ad"])
-
-
-class StrictInputSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo or a read-only field such as
-    "status" is a clear 400 instead of being ignored in silence."""
-
-    ignored = frozenset({"csrfmiddlewaretoken"})  # sent by the browsable API's forms
-
-    def to_internal_value(self, data: Any) -> dict:
-        if isinstance(data, Mapping):
-            unknown = sorted(set(data) - set(self.fields) - self.ignored)
-            if unknown:
-                raise serializers.ValidationError({name: [_("This field does not exist here.")] for name in unknown})
-        return super().to_internal_value(data)
 
 
 class ShallowFieldsSerializer(serializers.Serializer):

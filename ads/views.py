@@ -18,12 +18,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.forms import add_service_error, form_submit
 from accounts.models import Neighbourhood, User
 from accounts.permissions import access_neighbourhood, home_neighbourhood
 from ads import selectors, selectors_live, services
 from ads.contact.views import ad_contact_context
 from ads.escalation.display import ad_ladder_context
-from ads.forms import AdCreateForm, AdForm, BoardFilterForm, CloseForm, ReplyForm, add_service_error
+from ads.forms import AdCreateForm, AdForm, BoardFilterForm, CloseForm, ReplyForm
 from ads.models import Ad, Conversation
 from ads.permissions import (
     access_ad,
@@ -191,14 +192,9 @@ def helper(request: HttpRequest, pk: int) -> HttpResponse:
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     ad = access_ad_as_author(user=request.user, ad_id=pk)
     form = CloseForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            services.ad_close(ad=ad, closer=request.user, thanks=form.cleaned_data["thanks"])
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Your ad is closed. Thank you for using SamSam!"))
-            return redirect(_detail_url(ad))
+    if form_submit(form, lambda data: services.ad_close(ad=ad, closer=request.user, thanks=data["thanks"])):
+        messages.success(request, _("Your ad is closed. Thank you for using SamSam!"))
+        return redirect(_detail_url(ad))
     return render(request, "ads/close.html", {"ad": ad, "form": form}, status=400 if form.errors else 200)
 
 
@@ -207,14 +203,9 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     ad = access_ad_as_author(user=request.user, ad_id=pk)
     form = forms.Form(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            services.ad_withdraw(ad=ad, withdrawer=request.user)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Your ad has been withdrawn."))
-            return redirect(_detail_url(ad))
+    if form_submit(form, lambda _data: services.ad_withdraw(ad=ad, withdrawer=request.user)):
+        messages.success(request, _("Your ad has been withdrawn."))
+        return redirect(_detail_url(ad))
     return render(request, "ads/withdraw.html", {"ad": ad, "form": form}, status=400 if form.errors else 200)
 
 
@@ -223,16 +214,10 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def renew(request: HttpRequest, pk: int) -> HttpResponse:
     ad = access_ad_as_author(user=request.user, ad_id=pk)
     form = forms.Form(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            ad = services.ad_renew(ad=ad, renewer=request.user)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, _("Your ad stays up for another %(days)d days.") % {"days": settings.AD_LIFETIME_DAYS}
-            )
-            return redirect(_detail_url(ad))
+    if form_submit(form, lambda _data: services.ad_renew(ad=ad, renewer=request.user)):
+        days = settings.AD_LIFETIME_DAYS
+        messages.success(request, _("Your ad stays up for another %(days)d days.") % {"days": days})
+        return redirect(_detail_url(ad))
     return render(request, "ads/renew.html", {"ad": ad, "form": form}, status=400 if form.errors else 200)
 
 
@@ -271,14 +256,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _bad_request(request, refusal)
     initial = {"category": ad.category.slug, "title": ad.title, "description": ad.description}
     form = AdForm(request.POST if request.method == "POST" else None, initial=initial)
-    if form.is_bound and form.is_valid():
-        try:
-            services.ad_update(ad=ad, editor=request.user, changes=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Your changes have been saved."))
-            return redirect(_detail_url(ad))
+    if form_submit(form, lambda data: services.ad_update(ad=ad, editor=request.user, changes=data)):
+        messages.success(request, _("Your changes have been saved."))
+        return redirect(_detail_url(ad))
     return render(request, "ads/edit.html", {"ad": ad, "form": form}, status=400 if form.errors else 200)
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.forms import form_submit
 from accounts.permissions import worker_neighbourhood_ids
 from ads.escalation import selectors, services
 from ads.escalation.display import history_line
@@ -25,7 +26,6 @@ from ads.escalation.exceptions import EscalationConflict
 from ads.escalation.forms import ConsentForm, DeclineForm, HandBackForm, NoteForm, ResolveForm
 from ads.escalation.models import Escalation
 from ads.escalation.permissions import access_escalation, can_handle_escalation, can_see_contact
-from ads.forms import add_service_error
 from ads.permissions import access_ad
 
 PAGE_SIZE = 25
@@ -91,17 +91,14 @@ def _act(request: HttpRequest, pk: int, name: str, action, done: str) -> HttpRes
     """Run one form-backed action: re-show the form on a problem, redirect on success."""
     escalation = access_escalation(user=request.user, escalation_id=pk)
     form = ACTION_FORMS[name](request.POST)
-    if form.is_valid():
-        try:
-            action(escalation=escalation, staff=request.user, **form.cleaned_data)
-        except EscalationConflict as conflict:
-            messages.error(request, conflict.message)
-            return redirect(_detail_url(escalation))
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(_detail_url(escalation))
+    try:
+        ran = form_submit(form, lambda data: action(escalation=escalation, staff=request.user, **data))
+    except EscalationConflict as conflict:
+        messages.error(request, conflict.message)
+        return redirect(_detail_url(escalation))
+    if ran:
+        messages.success(request, done)
+        return redirect(_detail_url(escalation))
     return _detail_response(request, escalation, bound=form, status=400)
 
 

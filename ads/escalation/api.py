@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Neighbourhood
+from accounts.serializers import StrictInputSerializer
 from ads.escalation import selectors, services
 from ads.escalation.permissions import is_coordinator
 from ads.models import Ad, Category
@@ -26,30 +27,30 @@ class EscalationRulesApi(APIView):
     permission_classes = [IsAuthenticated, IsCoordinator]
 
     @extend_schema_serializer(component_name="EscalationRuleInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictInputSerializer):
         neighbourhood = serializers.SlugRelatedField(
             slug_field="slug",
             queryset=Neighbourhood.objects.all(),
             required=False,
             allow_null=True,
-            help_text="Neighbourhood slug; empty for every neighbourhood.",
+            help_text=_("Neighbourhood slug; empty for every neighbourhood."),
         )
         category = serializers.SlugRelatedField(
             slug_field="slug",
             queryset=Category.objects.all(),
             required=False,
             allow_null=True,
-            help_text="Category slug; empty for every category.",
+            help_text=_("Category slug; empty for every category."),
         )
         urgency = serializers.ChoiceField(
             choices=Ad.Urgency.choices,
             required=False,
             allow_blank=True,
             default="",
-            help_text="Empty for any urgency.",
+            help_text=_("Empty for any urgency."),
         )
         threshold_minutes = serializers.IntegerField(
-            min_value=1, max_value=60 * 24 * 365, help_text="Minutes a request may wait for a neighbour."
+            min_value=1, max_value=60 * 24 * 365, help_text=_("Minutes a request may wait for a neighbour.")
         )
 
     @extend_schema_serializer(component_name="EscalationRule")
@@ -57,7 +58,7 @@ class EscalationRulesApi(APIView):
         id = serializers.IntegerField()
         neighbourhood = serializers.CharField(source="neighbourhood.slug", allow_null=True)
         category = serializers.CharField(source="category.slug", allow_null=True)
-        urgency = serializers.CharField(help_text="normal, today, or empty for any urgency.")
+        urgency = serializers.CharField(help_text=_("normal, today, or empty for any urgency."))
         threshold_minutes = serializers.IntegerField()
         created_at = serializers.DateTimeField()
 

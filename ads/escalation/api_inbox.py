@@ -72,7 +72,7 @@ class ContactSerializer(serializers.Serializer):
 class StepSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     action = serializers.CharField(
-        help_text="created, routed, claimed, note, resolved, declined, handed_back, raised, cancelled"
+        help_text=_("created, routed, claimed, note, resolved, declined, handed_back, raised, cancelled")
     )
     actor_name = serializers.CharField(source="actor.display_name", allow_null=True, default=None)
     note = serializers.CharField()
@@ -83,20 +83,20 @@ class StepSerializer(serializers.Serializer):
 class EscalationOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     state = serializers.ChoiceField(choices=Escalation.State.choices)
-    outcome = serializers.CharField(help_text="One of the outcome codes once resolved; empty before.")
+    outcome = serializers.CharField(help_text=_("One of the outcome codes once resolved; empty before."))
     step = serializers.IntegerField()
     partner = serializers.CharField(source="partner.slug", allow_null=True, default=None)
     partner_name = serializers.CharField(source="partner.name", allow_null=True, default=None)
     created_at = UtcDateTimeField()
-    age_minutes = serializers.SerializerMethodField(help_text="Minutes since it was passed on.")
+    age_minutes = serializers.SerializerMethodField(help_text=_("Minutes since it was passed on."))
     claimed_by_name = serializers.CharField(source="claimed_by.display_name", allow_null=True, default=None)
     claimed_at = UtcDateTimeField(allow_null=True)
     raised_at = UtcDateTimeField(allow_null=True)
     closed_at = UtcDateTimeField(allow_null=True)
-    can_act = serializers.SerializerMethodField(help_text="The caller may claim, resolve, decline or hand it back.")
+    can_act = serializers.SerializerMethodField(help_text=_("The caller may claim, resolve, decline or hand it back."))
     request = EscalationAdSerializer(source="ad")
     contact = serializers.SerializerMethodField(
-        help_text="The resident's contact details: only with their consent, and only while it is live."
+        help_text=_("The resident's contact details: only with their consent, and only while it is live.")
     )
 
     def get_age_minutes(self, escalation: Escalation) -> int:
@@ -114,7 +114,7 @@ class EscalationOutputSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="EscalationDetail")
 class EscalationDetailSerializer(EscalationOutputSerializer):
-    steps = serializers.SerializerMethodField(help_text="Every step, oldest first: who did what, and when.")
+    steps = serializers.SerializerMethodField(help_text=_("Every step, oldest first: who did what, and when."))
 
     @extend_schema_field(StepSerializer(many=True))
     def get_steps(self, escalation: Escalation) -> list[dict]:
@@ -125,7 +125,7 @@ class EscalationDetailSerializer(EscalationOutputSerializer):
 class EscalationPageSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     page = serializers.IntegerField()
-    next = serializers.IntegerField(allow_null=True, help_text="The next page number; null on the last page.")
+    next = serializers.IntegerField(allow_null=True, help_text=_("The next page number; null on the last page."))
     results = EscalationOutputSerializer(many=True)
 
 
@@ -296,7 +296,7 @@ class AdConsentApi(APIView):
 
     @extend_schema_serializer(component_name="AdConsent")
     class InputSerializer(StrictInputSerializer):
-        consent = serializers.BooleanField(help_text="The resident's answer, given on the phone.")
+        consent = serializers.BooleanField(help_text=_("The resident's answer, given on the phone."))
 
     @extend_schema_serializer(component_name="AdConsentRecorded")
     class OutputSerializer(serializers.Serializer):

@@ -51,7 +51,7 @@ def test_a_second_rule_at_the_same_level_is_refused(coordinator, noord):
         {"neighbourhood": "nergens", "threshold_minutes": 60},
         {"category": "nothing", "threshold_minutes": 60},
         {"urgency": "yesterday", "threshold_minutes": 60},
-        {"treshold_minutes": 60},  # a typo is refused, not ignored
+        {"threshold_minutes": 60, "neighbourhod": "noord"},  # a typo is refused, not ignored
     ],
 )
 def test_bad_input_is_a_400_and_stores_nothing(coordinator, noord, body):

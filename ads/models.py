@@ -182,9 +182,7 @@ class Conversation(models.Model):
     """The exchange between an ad's author and one responder."""
 
     ad = models.ForeignKey(Ad, on_delete=models.CASCADE, related_name="conversations")
-    responder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations"
-    )
+    responder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations")
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     last_reply_at = models.DateTimeField(_("last reply"), default=timezone.now)
 

@@ -90,8 +90,21 @@ def cast(db) -> Cast:
     conversation = factories.ConversationFactory(ad=ad, responder=responder)
     factories.ReplyFactory(conversation=conversation, author=responder)
     zuid_ad = factories.AdFactory(author=outsider, title="Hulp in Zuid")
-    return Cast(noord, zuid, author, responder, neighbour, outsider, worker, other_worker, partner_staff,
-                coordinator, ad, conversation, zuid_ad)
+    return Cast(
+        noord,
+        zuid,
+        author,
+        responder,
+        neighbour,
+        outsider,
+        worker,
+        other_worker,
+        partner_staff,
+        coordinator,
+        ad,
+        conversation,
+        zuid_ad,
+    )
 
 
 @pytest.fixture

@@ -30,8 +30,14 @@ def test_ad_create_places_ad_in_authors_neighbourhood(cast):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("title", ""), ("title", "x" * (TITLE_MAX + 1)), ("description", ""),
-     ("description", "x" * (DESCRIPTION_MAX + 1)), ("kind", "gift"), ("urgency", "soon")],
+    [
+        ("title", ""),
+        ("title", "x" * (TITLE_MAX + 1)),
+        ("description", ""),
+        ("description", "x" * (DESCRIPTION_MAX + 1)),
+        ("kind", "gift"),
+        ("urgency", "soon"),
+    ],
 )
 def test_ad_create_refuses_bad_fields_and_stores_nothing(cast, field, value):
     before = Ad.objects.count()

@@ -39,7 +39,7 @@ check-compose:
 
 messages:
 	SECRET_KEY="$${SECRET_KEY:-messages-only}" $(BIN)/python manage.py makemessages -l nl --no-obsolete \
-		--ignore=.venv --ignore=var
+		--ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	SECRET_KEY="$${SECRET_KEY:-messages-only}" $(BIN)/python manage.py compilemessages --ignore=.venv
 
 # The ads list benchmark (bench/README.md): PostgreSQL at BENCH_DATABASE_URL (default

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from ads.escalation import selectors, services
 from ads.escalation.models import Escalation, EscalationStep
-from ads.escalation.permissions import access_escalation, can_handle_escalation, can_see_contact
+from ads.escalation.permissions import access_escalation, access_inbox, can_handle_escalation, can_see_contact
 from ads.permissions import access_ad
 from ads.serializers import ErrorOutputSerializer, StrictInputSerializer, TextField, UtcDateTimeField
 
@@ -149,13 +149,18 @@ class EscalationListApi(APIView):
     @extend_schema(
         operation_id="escalations_list",
         parameters=[FilterSerializer],
-        responses={200: EscalationPageSerializer, 400: ACTION_ERRORS[400]},
+        responses={
+            200: EscalationPageSerializer,
+            400: ACTION_ERRORS[400],
+            403: OpenApiResponse(response=ErrorOutputSerializer, description=_("Residents have no inbox.")),
+        },
         description=_(
             "Your inbox: your organisation's escalations (partner staff), those of your neighbourhoods "
             "(workers), or all of them (coordinators). Waiting ones first, the longest wait on top."
         ),
     )
     def get(self, request: Request) -> Response:
+        access_inbox(request.user)
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         params = filters.validated_data

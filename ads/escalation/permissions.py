@@ -1,8 +1,10 @@
 """Who may see and handle escalations: partner staff their own organisation's, the
 neighbourhood's workers those addressed to them, coordinators the rules."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import worker_neighbourhood_ids
@@ -11,6 +13,19 @@ from ads.escalation.models import Escalation
 
 def is_coordinator(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.is_coordinator
+
+
+def has_inbox(user: User) -> bool:
+    """Partner staff, neighbourhood workers and coordinators have an inbox of passed-on
+    requests; a resident does not (403 rather than an always-empty list)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.partner_id or user.is_coordinator or worker_neighbourhood_ids(user))
+
+
+def access_inbox(user: User) -> None:
+    if not has_inbox(user):
+        raise PermissionDenied(_("Only partner staff, neighbourhood workers and coordinators have this inbox."))
 
 
 def escalations_visible_to(user: User) -> QuerySet[Escalation]:

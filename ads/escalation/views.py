@@ -25,7 +25,7 @@ from ads.escalation.display import history_line
 from ads.escalation.exceptions import EscalationConflict
 from ads.escalation.forms import ConsentForm, DeclineForm, HandBackForm, NoteForm, ResolveForm
 from ads.escalation.models import Escalation
-from ads.escalation.permissions import access_escalation, can_handle_escalation, can_see_contact
+from ads.escalation.permissions import access_escalation, access_inbox, can_handle_escalation, can_see_contact
 from ads.permissions import access_ad
 
 PAGE_SIZE = 25
@@ -39,6 +39,7 @@ def _detail_url(escalation: Escalation) -> str:
 @login_required
 @require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
+    access_inbox(request.user)
     rows = selectors.escalation_inbox(user=request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     failed = selectors.failed_webhook_deliveries(neighbourhood_ids=worker_neighbourhood_ids(request.user))

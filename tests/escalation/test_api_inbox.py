@@ -61,9 +61,10 @@ def test_list_shows_the_organisations_escalations_open_first_with_their_age(ladd
     assert api_as(pia).get("/api/v1/escalations/?state=claimed").json()["count"] == 1
 
 
-def test_list_of_another_partner_is_empty_and_of_a_resident_too(ladder, escalated, stranger):
+def test_list_of_another_partner_is_empty_and_a_resident_has_none(ladder, escalated, stranger):
     assert api_as(stranger).get("/api/v1/escalations/").json()["count"] == 0
-    assert api_as(ladder.author).get("/api/v1/escalations/").json()["count"] == 0
+    refused = api_as(ladder.author).get("/api/v1/escalations/")
+    assert refused.status_code == 403 and refused.json()["detail"]
     assert api_as(ladder.worker).get("/api/v1/escalations/").json()["count"] == 1  # the whole history
     assert api_as(ladder.coordinator).get("/api/v1/escalations/").json()["count"] == 1
 

@@ -45,6 +45,12 @@ def test_inbox_of_another_partner_does_not_show_it(ladder, escalated):
     assert "Boodschappen halen" not in client_for(sam).get(reverse("escalations:inbox")).content.decode()
 
 
+def test_a_resident_has_no_inbox(ladder, escalated):
+    response = client_for(ladder.author).get(reverse("escalations:inbox"))
+    assert response.status_code == 403
+    assert "Passed-on requests" not in response.content.decode()
+
+
 def test_residents_have_no_menu_link_and_an_empty_inbox(ladder, escalated):
     client = client_for(ladder.offerer)
     assert "Passed-on requests" not in client.get(reverse("ads:mine")).content.decode()

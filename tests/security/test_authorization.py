@@ -67,8 +67,8 @@ CASES: dict[str, Case] = {
     "notifications:read": Case({"author"}, "notification"),
     "notifications:read_all": Case(SIGNED_IN),
     # escalation inbox pages: the partner it is addressed to
-    # The inbox lists only what the viewer may see: empty for a resident (like api-escalations).
-    "escalations:inbox": Case(SIGNED_IN),
+    # Residents have no inbox: 403.
+    "escalations:inbox": Case({"worker", "other_worker", "partner_staff", "coordinator"}),
     # The ad's neighbourhood's workers see the whole history.
     "escalations:detail": Case({"partner_staff", "worker", "coordinator"}, "escalation"),
     "escalations:claim": Case({"partner_staff"}, "escalation"),
@@ -109,7 +109,7 @@ CASES: dict[str, Case] = {
     "api-ad-events": Case(NOORD, "ad"),
     "api-ad-consent": Case({"worker"}, "ad"),
     "api-escalation-rules": Case({"coordinator"}),
-    "api-escalations": Case(SIGNED_IN),
+    "api-escalations": Case({"worker", "other_worker", "partner_staff", "coordinator"}),
     "api-escalation": Case({"partner_staff", "worker", "coordinator"}, "escalation"),
     "api-escalation-claim": Case({"partner_staff"}, "escalation"),
     "api-escalation-resolve": Case({"partner_staff"}, "escalation"),

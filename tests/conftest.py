@@ -34,6 +34,22 @@ def _require_services(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _committing_tests_restore_the_migrated_data(request: pytest.FixtureRequest) -> None:
+    # A test that commits is flushed afterwards; without serialized rollback the flush
+    # drops the categories of the data migration and re-creates content types, and the
+    # next serialized test on that worker then fails on duplicates. So every one restores.
+    marker = request.node.get_closest_marker("django_db")
+    commits = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    serialized = bool(marker and marker.kwargs.get("serialized_rollback")) or (
+        "django_db_serialized_rollback" in request.fixturenames
+    )
+    if commits and not serialized:
+        pytest.fail("a test that commits must use serialized_rollback=True (see tests/conftest.py)")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -76,7 +76,7 @@ def _concurrent_logins(email: str, count: int) -> list[int]:
 
 @pytest.mark.redis
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_failed_logins_reach_the_password_check_at_most_five_times(
     redis_limiter, counting_hasher
 ) -> None:

@@ -111,6 +111,12 @@ def _removed_text() -> str:
         return _("This message was removed.")
 
 
+def _former_name() -> str:
+    # Stored, so in the site's language like _removed_text, not in the language of the request.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Former resident")
+
+
 def _sessions_revoke(user: User) -> int:
     # Sessions live in the database as signed blobs: decode the live ones to find theirs.
     doomed = [
@@ -160,7 +166,7 @@ def _notification_titles_erase(ad_ids: list[int], removed: str) -> None:
 
 def _personal_fields_erase(user: User) -> None:
     user.email = None
-    user.display_name = _("Former resident")
+    user.display_name = _former_name()
     user.phone = ""
     user.street = ""
     user.postcode = ""

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -78,7 +79,8 @@ def user_sign_up(*, email: str, password: str, display_name: str, postcode: str,
 
 def _email_fingerprint(user: User) -> str:
     # Ties the link to the address it was sent to, without putting the address in the URL.
-    return hashlib.sha256((user.email or "").encode()).hexdigest()[:16]
+    # Keyed (HMAC with SECRET_KEY): a plain hash of an address can be found by trying addresses.
+    return salted_hmac(CONFIRM_SALT, user.email or "", algorithm="sha256").hexdigest()[:16]
 
 
 def email_confirmation_token(*, user: User) -> str:
@@ -99,8 +101,9 @@ def _confirmation_send_quietly(user: User) -> None:
     # into an error page. The resident can ask for a new link from the login page.
     try:
         email_confirmation_send(user=user)
-    except OSError:
-        logger.exception("confirmation email to user %s not sent", user.pk)
+    except OSError as error:
+        # The class only: an SMTP error's text names the address, which logs must not hold.
+        logger.warning("confirmation email to user %s not sent (%s)", user.pk, type(error).__name__)
 
 
 def email_confirmation_resend(*, user_id: int) -> bool:

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from ads.models import DESCRIPTION_MAX, REPLY_MAX, TITLE_MAX, Ad, Category
 from ads.permissions import access_ad, access_ad_as_author, member_neighbourhood
-from ads.selectors import SEARCH_MAX, BoardFilters, ad_conversations, ad_list_page, category_list
+from ads.selectors import SEARCH_MAX, BoardFilters, ad_conversations, ad_list_page, categories
 from ads.serializers import (
     AdListPageSerializer,
     AdOutputSerializer,
@@ -95,7 +95,7 @@ class CategoryListApi(APIView):
         description=_("The categories an ad can have, in display order."),
     )
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(category_list(), many=True).data)
+        return Response(self.OutputSerializer(categories(), many=True).data)
 
 
 class AdListApi(APIView):

@@ -71,6 +71,12 @@ def access_ad_as_author(*, user: User, ad_id: int | str) -> Ad:
     return ad
 
 
+def can_see_escalation_consent(user: User, ad: Ad) -> bool:
+    """Whether a resident agreed that a care organisation may contact them is theirs and
+    the workers' to know, not the neighbours' (the page shows it to the workers only)."""
+    return is_author(user, ad) or is_worker_of(user, ad.neighbourhood_id)
+
+
 def can_see_all_conversations(user: User, ad: Ad) -> bool:
     return is_author(user, ad) or is_worker_of(user, ad.neighbourhood_id)
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Neighbourhood, User
 from accounts.permissions import member_neighbourhood_ids
-from ads.models import Ad, Category, Conversation, Reply
+from ads.models import Ad, Category, Conversation
 from ads.permissions import conversations_visible_to, replies_visible_to
 
 SEARCH_MAX = 100
@@ -226,10 +226,6 @@ def ad_list_page(*, user: User, neighbourhood: str, filters: BoardFilters, curso
     return _page(rows, size, key=lambda row: (row["created_at"], row["id"]))
 
 
-def category_list() -> QuerySet[Category]:
-    return Category.objects.order_by("position", "name_nl")
-
-
 def ads_of_author(*, user: User) -> QuerySet[Ad]:
     """My ads: what I placed, or placed for someone else, in every state."""
     return (
@@ -259,10 +255,6 @@ def ad_conversations(*, user: User, ad: Ad) -> list[Conversation]:
         )
         .order_by("created_at", "id")
     )
-
-
-def conversation_replies(*, conversation: Conversation, since: int = 0) -> QuerySet[Reply]:
-    return conversation.replies.filter(id__gt=since).select_related("author").order_by("id")
 
 
 def match_recipient_ids(*, ad: Ad) -> set[int]:

@@ -10,14 +10,14 @@ from datetime import UTC
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 # StrictInputSerializer and TextField are declared once in accounts; ads' views import them from here.
 from accounts.serializers import StrictInputSerializer as StrictInputSerializer
 from accounts.serializers import TextField as TextField
 from ads.models import Ad, Conversation, Reply
-from ads.permissions import conversations_visible_to, is_author
+from ads.permissions import can_see_escalation_consent, conversations_visible_to, is_author
 
 
 class UtcDateTimeField(serializers.DateTimeField):
@@ -77,7 +77,11 @@ class AdOutputSerializer(serializers.Serializer):
     wanted_on = serializers.DateField(allow_null=True)
     status = serializers.ChoiceField(choices=Ad.Status.choices)
     moderation = serializers.ChoiceField(choices=Ad.Moderation.choices)
-    escalation_consent = serializers.BooleanField()
+    escalation_consent = serializers.SerializerMethodField(
+        help_text=_(
+            "A partner may contact the resident. Only for the author and the neighbourhood's workers; null for others."
+        )
+    )
     author_name = serializers.CharField(source="author.display_name")
     helper_name = serializers.CharField(source="helper.display_name", allow_null=True)
     is_mine = serializers.SerializerMethodField(help_text=_("The caller placed this ad (or placed it for someone)."))
@@ -89,6 +93,10 @@ class AdOutputSerializer(serializers.Serializer):
 
     def get_is_mine(self, ad: Ad) -> bool:
         return is_author(self.context["user"], ad)
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_escalation_consent(self, ad: Ad) -> bool | None:
+        return ad.escalation_consent if can_see_escalation_consent(self.context["user"], ad) else None
 
 
 @extend_schema_serializer(component_name="Reply")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Neighbourhood, User
 from accounts.permissions import member_neighbourhood_ids
 from ads import notify, selectors
-from ads.escalation.services import StopReason, ladder_stop
+from ads.escalation.services import StopReason, ladder_consent_changed, ladder_stop
 from ads.models import Ad, AdEvent, Category, Conversation, Reply
 from ads.moderation import notify as moderation_notify
 from ads.moderation.rules import first_post_needs_approval, newcomer_check
@@ -95,6 +95,7 @@ def ad_update(*, ad: Ad, editor: User, changes: dict) -> Ad:
         ad = Ad.objects.select_for_update().get(pk=ad.pk)
         if ad.status != Ad.Status.OPEN:
             raise ValidationError(_("Only an open ad can be changed."))
+        consent_before = ad.escalation_consent
         for field in EDITABLE_FIELDS:
             if field in changes:
                 value = changes[field]
@@ -102,6 +103,9 @@ def ad_update(*, ad: Ad, editor: User, changes: dict) -> Ad:
         if ad.kind != Ad.Kind.REQUEST:
             ad.escalation_consent = False
         _clean_and_save(ad)
+        if ad.escalation_consent != consent_before:
+            # Withdrawn, the partners give it back; given, a request the workers hold goes on.
+            ladder_consent_changed(ad=ad, now=timezone.now(), actor=editor)
         ad_event_record(ad=ad, kind=AdEvent.Kind.UPDATED)
         return ad
 

@@ -1,8 +1,9 @@
 """Notification emails: one per notification ("instant") or one digest a day ("daily").
 
-Both are safe to run twice. An instant email claims its row first (UPDATE ... WHERE
-emailed_at IS NULL), so of two runs only one sends; a digest locks its DigestRun row
-for the recipient and day, so a second run finds it sent.
+Both are safe to run twice, and both claim before they send (and give the claim back
+when sending fails): an instant email claims its row (UPDATE ... WHERE emailed_at IS
+NULL), so of two runs only one sends; a digest marks its DigestRun row for the
+recipient and day under a row lock, so a second run finds it sent.
 """
 
 import logging
@@ -19,6 +20,7 @@ from django.utils import timezone, translation
 
 from notifications.messages import message
 from notifications.models import DigestRun, Notification, Preference
+from notifications.selectors import email_preference
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -31,8 +33,7 @@ def _absolute(path: str) -> str:
 def _email_preference(user: User) -> str:
     if not user.is_active or not user.email:
         return Preference.Email.OFF
-    preference = Preference.objects.filter(user=user).values_list("email", flat=True).first()
-    return preference or Preference.Email.INSTANT
+    return email_preference(user_id=user.pk)
 
 
 def _render(user: User, name: str, context: dict) -> tuple[str, str]:
@@ -117,21 +118,44 @@ def digest_send(*, recipient_id: int, day: date, now: datetime | None = None) ->
     user = User.objects.filter(pk=recipient_id).first()
     if user is None or _email_preference(user) != Preference.Email.DAILY:
         return False
+    notes = _digest_claim(recipient_id, day, now)
+    if not notes:
+        return False
+    subject, body = digest_email_render(user, notes, day)
+    try:
+        send_mail(subject, body, None, [user.email])
+    except SMTPRecipientsRefused:
+        # The address itself is refused: trying again will not help. The claim stays.
+        logger.warning("notifications: address of user %s refused, digest of %s dropped", recipient_id, day)
+        return False
+    except OSError:
+        _digest_give_back(recipient_id, day, now, notes)
+        raise
+    return True
+
+
+def _digest_claim(recipient_id: int, day: date, now: datetime) -> list[Notification]:
+    """Mark the day's digest sent and its notifications digested, committed before the
+    email goes out: the row lock makes a second run wait and then find it sent, and no
+    lock is held while the mail server answers."""
     with transaction.atomic():
         DigestRun.objects.get_or_create(recipient_id=recipient_id, day=day)
-        # The lock makes a second run wait, then find sent_at set.
         run = DigestRun.objects.select_for_update().get(recipient_id=recipient_id, day=day)
         if run.sent_at is not None:
-            return False
+            return []
         notes = list(_pending(recipient_id, min(now, _day_end(day))).filter(read_at__isnull=True))
-        if not notes:
-            return False
-        subject, body = digest_email_render(user, notes, day)
-        send_mail(subject, body, None, [user.email])
-        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(digested_at=now)
-        run.sent_at = now
-        run.save(update_fields=["sent_at"])
-    return True
+        if notes:
+            Notification.objects.filter(pk__in=[n.pk for n in notes]).update(digested_at=now)
+            run.sent_at = now
+            run.save(update_fields=["sent_at"])
+    return notes
+
+
+def _digest_give_back(recipient_id: int, day: date, now: datetime, notes: list[Notification]) -> None:
+    # Not sent: give the claim back, so that the retry can make it again.
+    with transaction.atomic():
+        Notification.objects.filter(pk__in=[n.pk for n in notes], digested_at=now).update(digested_at=None)
+        DigestRun.objects.filter(recipient_id=recipient_id, day=day, sent_at=now).update(sent_at=None)
 
 
 SWEEP_AFTER = timedelta(minutes=10)

@@ -64,10 +64,12 @@ class EscalationRulesApi(APIView):
 
     @extend_schema(
         operation_id="escalation_rules_list",
-        summary="Escalation rules (coordinators)",
-        description="How long a request may wait for a neighbour before the ladder passes it on. The most "
-        "specific rule wins: urgency, then neighbourhood, then category. Without a rule: 48 hours, or 4 "
-        "hours for urgency 'today'.",
+        summary=_("Escalation rules (coordinators)"),
+        description=_(
+            "How long a request may wait for a neighbour before the ladder passes it on. The most "
+            "specific rule wins: urgency, then neighbourhood, then category. Without a rule: 48 hours, or 4 "
+            "hours for urgency 'today'."
+        ),
         responses={200: OutputSerializer(many=True), 403: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
@@ -76,7 +78,7 @@ class EscalationRulesApi(APIView):
 
     @extend_schema(
         operation_id="escalation_rules_create",
-        summary="Add an escalation rule (coordinators)",
+        summary=_("Add an escalation rule (coordinators)"),
         request=InputSerializer,
         responses={201: OutputSerializer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
     )

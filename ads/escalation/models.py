@@ -130,6 +130,7 @@ class WebhookDelivery(models.Model):
         PENDING = "pending", _("Pending")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")  # the escalation closed before it was sent
 
     escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="webhook_deliveries")
     event = models.CharField(max_length=30)

@@ -127,24 +127,6 @@ def _open_first() -> Case:
     )
 
 
-def partner_inbox(*, partner: Partner) -> QuerySet[Escalation]:
-    """A partner's escalations: waiting ones first, oldest first (the longest wait on top)."""
-    return (
-        Escalation.objects.filter(partner=partner)
-        .select_related("ad", "ad__neighbourhood", "ad__category", "claimed_by")
-        .order_by(_open_first(), "created_at", "id")
-    )
-
-
-def workers_inbox(*, neighbourhood_ids: set[int] | frozenset[int]) -> QuerySet[Escalation]:
-    """Escalations addressed to the workers of these neighbourhoods (no partner covered them)."""
-    return (
-        Escalation.objects.filter(partner__isnull=True, ad__neighbourhood_id__in=neighbourhood_ids)
-        .select_related("ad", "ad__neighbourhood", "ad__category", "claimed_by")
-        .order_by(_open_first(), "created_at", "id")
-    )
-
-
 def escalation_inbox(*, user: User, state: str = "") -> QuerySet[Escalation]:
     """The caller's inbox: their organisation's escalations (partner staff), those of their
     neighbourhoods (workers), or all (coordinators); waiting ones first, oldest first."""

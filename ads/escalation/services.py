@@ -250,9 +250,16 @@ def escalation_consent_record(*, ad: Ad, worker: User, consent: bool, now: datet
             raise ValidationError(_("This request is closed."))
         ad.escalation_consent, ad.consent_recorded_by = consent, worker
         ad.save(update_fields=["escalation_consent", "consent_recorded_by", "updated_at"])
-        if ad.escalated_at is not None and ad.status == Ad.Status.OPEN and ad.first_response_at is None:
-            _reroute_for_consent(ad, consent=consent, now=now, actor=worker)
+        ladder_consent_changed(ad=ad, now=now, actor=worker)
     return ad
+
+
+def ladder_consent_changed(*, ad: Ad, now: datetime, actor: User) -> None:
+    """The request's consent changed (a worker on the phone, or the author editing it):
+    if the ladder already passed it on, it goes to the partners or back from them.
+    Call holding the request's lock, after saving the new consent."""
+    if ad.escalated_at is not None and ad.status == Ad.Status.OPEN and ad.first_response_at is None:
+        _reroute_for_consent(ad, consent=ad.escalation_consent, now=now, actor=actor)
 
 
 def _reroute_for_consent(ad: Ad, *, consent: bool, now: datetime, actor: User) -> None:

@@ -8,6 +8,8 @@ so a partner that saw a delivery already can ignore a repeat. An attempt that fa
 takes longer than WEBHOOK_TIMEOUT_SECONDS is retried with exponential backoff; after
 MAX_ATTEMPTS the delivery is marked failed and shown to the neighbourhood's workers.
 A periodic sweep re-queues deliveries whose task was lost (the broker is not the record).
+A delivery whose escalation closed before it went out (consent withdrawn, a neighbour
+replied) is cancelled, never sent.
 """
 
 import hashlib
@@ -29,6 +31,7 @@ from django.utils import timezone
 from accounts.models import Partner
 from ads.escalation import notify
 from ads.escalation.models import Escalation, WebhookDelivery
+from ads.escalation.selectors import LIVE_STATES
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +138,12 @@ def _lease(delivery_id: int, now: datetime) -> WebhookDelivery | None:
             .first()
         )
         if delivery is None or (delivery.next_attempt_at and delivery.next_attempt_at > now):
+            return None
+        if delivery.escalation.state not in LIVE_STATES:
+            # Cancelled (consent withdrawn, a neighbour replied, the request ended) or
+            # closed while a retry waited: the partner must not get the request now.
+            delivery.status, delivery.next_attempt_at = Status.CANCELLED, None
+            delivery.save(update_fields=["status", "next_attempt_at"])
             return None
         if delivery.attempts >= MAX_ATTEMPTS or not delivery.escalation.partner.webhook_url:
             delivery.status = Status.FAILED

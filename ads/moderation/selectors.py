@@ -98,17 +98,6 @@ def latest_decision(*, ad: Ad) -> ModerationDecision | None:
     return ModerationDecision.objects.filter(ad=ad, reply__isnull=True).select_related("worker").first()
 
 
-def reply_decisions(*, ad: Ad, user: User) -> dict[int, ModerationDecision]:
-    """For the ad page: the last decision on each of this user's replies there."""
-    decisions = ModerationDecision.objects.filter(ad=ad, reply__isnull=False, reply__author=user).order_by(
-        "reply_id", "-created_at", "-id"
-    )
-    latest: dict[int, ModerationDecision] = {}
-    for decision in decisions:
-        latest.setdefault(decision.reply_id, decision)
-    return latest
-
-
 def item_open_reports(*, ad: Ad, reply: Reply | None) -> QuerySet[Report]:
     reports = Report.objects.filter(ad=ad, reply=reply) if reply else Report.objects.filter(ad=ad, reply__isnull=True)
     return reports.filter(resolved_at__isnull=True).order_by("created_at", "id")

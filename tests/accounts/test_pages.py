@@ -1,11 +1,14 @@
 """The account pages: sign-up, confirmation, login, logout, password reset and profile."""
 
+import logging
 import re
+from smtplib import SMTPRecipientsRefused
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from accounts.models import User
@@ -294,6 +297,22 @@ def test_password_reset_email_is_in_the_users_language_not_the_pages(cast):
     [message] = mail.outbox
     assert "Someone asked for a new password for your SamSam account." in message.body
     assert message.subject == "Choose a new password for SamSam"
+
+
+class RefusingBackend(BaseEmailBackend):
+    """An SMTP server that refuses the address (550); the error's text names it."""
+
+    def send_messages(self, messages) -> int:
+        raise SMTPRecipientsRefused({m.to[0]: (550, b"no such user") for m in messages})
+
+
+def test_a_refused_reset_email_looks_the_same_and_keeps_the_address_out_of_the_log(cast, settings, caplog):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    with caplog.at_level(logging.DEBUG):
+        response = client_for().post(reverse("accounts:password_reset"), {"email": cast.author.email})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:password_reset_done")
+    assert f"user {cast.author.pk} not sent" in caplog.text
+    assert cast.author.email.lower() not in caplog.text.lower()
 
 
 def test_a_finished_password_reset_confirms_the_address(cast):

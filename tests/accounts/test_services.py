@@ -1,11 +1,15 @@
 """Sign-up, email confirmation, login checks and profile changes, at the service level."""
 
+import hashlib
+import logging
 import re
+from smtplib import SMTPRecipientsRefused
 from urllib.parse import urlsplit
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import resolve
 
 from accounts import services
@@ -65,6 +69,24 @@ def test_sign_up_sends_the_confirmation_link_after_commit(cast, noord_postcode, 
     match = resolve(urlsplit(link_in(message)).path)
     assert match.view_name == "accounts:confirm"
     assert services.user_confirm_email(token=match.kwargs["token"]) == (user, True)
+
+
+class RefusingBackend(BaseEmailBackend):
+    """An SMTP server that refuses the address (550); the error's text names it."""
+
+    def send_messages(self, messages) -> int:
+        raise SMTPRecipientsRefused({m.to[0]: (550, b"no such user") for m in messages})
+
+
+def test_a_refused_confirmation_email_keeps_the_address_out_of_the_log(
+    cast, noord_postcode, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
+        user = sign_up()  # the account is stored all the same
+    assert User.objects.filter(pk=user.pk).exists()
+    assert f"user {user.pk} not sent" in caplog.text
+    assert "sanne@example.org" not in caplog.text.lower()
 
 
 def test_sign_up_with_a_postcode_no_neighbourhood_covers_says_so(cast, noord_postcode):
@@ -127,6 +149,16 @@ def test_a_confirmation_link_confirms_once_and_then_only_says_so(cast):
     assert first is not None
     assert services.user_confirm_email(token=token) == (user, False)
     assert User.objects.get(pk=user.pk).email_confirmed_at == first
+
+
+def test_a_confirmation_link_holds_no_plain_hash_of_the_address(cast):
+    # The link's payload is signed, not encrypted: anyone who sees the URL (a proxy log)
+    # can read it, and a plain hash of an address is found by hashing guesses.
+    user = factories.UserFactory(neighbourhood=cast.noord, email="sanne@example.org", email_confirmed_at=None)
+    payload = signing.loads(services.email_confirmation_token(user=user), salt=services.CONFIRM_SALT)
+    assert payload["u"] == user.pk
+    assert payload["e"] not in hashlib.sha256(b"sanne@example.org").hexdigest()
+    assert payload["e"] not in hashlib.md5(b"sanne@example.org").hexdigest()  # noqa: S324 (a guess)
 
 
 @pytest.mark.parametrize("mangle", [lambda t: t + "x", lambda t: "x" + t, lambda t: "", lambda t: "abc:def"])

@@ -115,3 +115,21 @@ def test_an_empty_consent_form_changes_nothing_and_says_why(ladder):
     assert "Choose yes or no." in response.content.decode()
     ad.refresh_from_db()
     assert ad.consent_recorded_by is None
+
+
+def test_the_author_withdrawing_consent_takes_it_back_from_the_partner(ladder):
+    ad = ladder.request(age=48 * HOUR)
+    escalation_scan(now=NOW)
+    assert ladder_of(ad) == [("Thuiszorg Noord", 1, "open")]
+    response = api_as(ladder.author).patch(f"/api/v1/ads/{ad.pk}/", {"escalation_consent": False}, format="json")
+    assert response.status_code == 200
+    assert ladder_of(ad) == [("Thuiszorg Noord", 1, "cancelled"), (None, 2, "open")]
+
+
+def test_the_author_giving_consent_later_passes_it_on_to_the_partner(ladder):
+    ad = ladder.request(age=48 * HOUR, consent=False)
+    escalation_scan(now=NOW)
+    assert ladder_of(ad) == [(None, 1, "open")]
+    response = api_as(ladder.author).patch(f"/api/v1/ads/{ad.pk}/", {"escalation_consent": True}, format="json")
+    assert response.status_code == 200
+    assert ladder_of(ad) == [(None, 1, "cancelled"), ("Thuiszorg Noord", 2, "open")]

@@ -18,7 +18,8 @@ from django.urls import reverse
 
 from ads.escalation import webhooks
 from ads.escalation.models import Escalation, WebhookDelivery
-from ads.escalation.services import escalation_scan
+from ads.escalation.services import escalation_consent_record, escalation_scan
+from ads.services import reply_post
 from tests.escalation import processes as p
 from tests.escalation.conftest import HOUR, MINUTE, NOW
 
@@ -188,6 +189,24 @@ def test_after_five_failures_it_is_marked_failed_and_shown_to_the_workers(ladder
     assert "Thuiszorg Noord: Failed after 5 attempts." in ad_page
     inbox = worker.get(reverse("escalations:inbox")).content.decode()
     assert "could not be delivered" in inbox and "failed after 5 attempts" in inbox
+
+
+@pytest.mark.parametrize("stop", ["consent_withdrawn", "neighbour_replied"])
+def test_a_delivery_waiting_for_a_retry_is_not_sent_once_its_escalation_is_cancelled(ladder, hooked, receiver, stop):
+    delivery, _ = hooked
+    receiver.fail_first = 1
+    assert attempt(delivery, NOW).retry_in == 30  # the partner's system was down
+    ad = delivery.escalation.ad
+    if stop == "consent_withdrawn":
+        escalation_consent_record(ad=ad, worker=ladder.worker, consent=False, now=NOW + MINUTE)
+    else:
+        reply_post(ad=ad, author=ladder.offerer, body="Ik help graag.", now=NOW + MINUTE)
+    assert Escalation.objects.get(pk=delivery.escalation_id).state == "cancelled"
+    assert attempt(delivery, NOW + HOUR) == webhooks.Attempt()
+    assert len(receiver.calls) == 1  # the retry did not send the request to the partner
+    delivery.refresh_from_db()
+    assert delivery.status == "cancelled"
+    assert webhooks.deliveries_lost(now=NOW + 2 * HOUR) == []  # and the sweep leaves it alone
 
 
 def test_a_delivery_whose_task_was_lost_is_found_again(hooked):

@@ -7,6 +7,7 @@ from smtplib import SMTPRecipientsRefused
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.utils import formats, timezone, translation
 
 from notifications import emails, tasks
@@ -208,3 +209,51 @@ def test_a_refused_address_is_not_retried_forever(resident, settings):
     tasks.email_instant([note.pk])  # no exception: nothing to retry
     assert Notification.objects.get(pk=note.pk).emailed_at is not None
     assert emails.instant_unsent_ids(now=timezone.now() + timedelta(minutes=15)) == []
+
+
+def test_a_refused_address_gets_no_digest_retries(resident, settings):
+    prefer(resident, Preference.Email.DAILY)
+    note = note_for(resident)
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    day = timezone.localdate()
+    assert emails.digest_send(recipient_id=resident.pk, day=day) is False  # no exception: nothing to retry
+    assert DigestRun.objects.get(recipient=resident, day=day).sent_at is not None
+    assert Notification.objects.get(pk=note.pk).digested_at is not None
+
+
+def test_a_failed_digest_gives_the_claim_back_so_the_retry_sends_once(resident, settings):
+    prefer(resident, Preference.Email.DAILY)
+    note = note_for(resident)
+    day = timezone.localdate()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 1  # nothing listens
+    with pytest.raises(OSError):
+        emails.digest_send(recipient_id=resident.pk, day=day)
+    assert Notification.objects.get(pk=note.pk).digested_at is None
+    assert DigestRun.objects.get(recipient=resident, day=day).sent_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert emails.digest_send(recipient_id=resident.pk, day=day) is True
+    assert emails.digest_send(recipient_id=resident.pk, day=day) is False
+    assert len(mail.outbox) == 1
+
+
+class TransactionNotingBackend(BaseEmailBackend):
+    """Notes whether a database transaction is open while the mail server is talked to."""
+
+    in_transaction: list[bool] = []
+
+    def send_messages(self, messages) -> int:
+        TransactionNotingBackend.in_transaction.append(transaction.get_connection().in_atomic_block)
+        return len(messages)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_digest_is_sent_after_its_claim_is_committed(settings):
+    # A slow mail server must not hold the DigestRun lock (or any transaction) open.
+    user = factories.UserFactory()
+    prefer(user, Preference.Email.DAILY)
+    note_for(user)
+    settings.EMAIL_BACKEND = f"{__name__}.TransactionNotingBackend"
+    TransactionNotingBackend.in_transaction = []
+    assert emails.digest_send(recipient_id=user.pk, day=timezone.localdate()) is True
+    assert TransactionNotingBackend.in_transaction == [False]

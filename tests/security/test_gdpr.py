@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
 from accounts import gdpr
@@ -214,3 +214,13 @@ def test_profile_links_to_my_data_pages(henriette, client) -> None:
     client.force_login(henriette)
     page = client.get(reverse("accounts:profile")).content.decode()
     assert reverse("accounts:privacy_export") in page and reverse("accounts:delete") in page
+
+
+def test_the_name_left_behind_is_in_the_sites_language_whoever_deletes(henriette, settings) -> None:
+    # Stored text is read by everyone: it must not depend on the language of the request.
+    client = api_as(None)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=henriette).key}")
+    assert client.delete("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en").status_code == 204
+    henriette.refresh_from_db()
+    with translation.override(settings.LANGUAGE_CODE):
+        assert henriette.display_name == translation.gettext("Former resident") != "Former resident"

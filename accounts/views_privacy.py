@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import gdpr
+from accounts import gdpr, limits
 
 
 class AccountDeleteForm(forms.Form):
@@ -32,9 +32,12 @@ class AccountDeleteForm(forms.Form):
         self.user = user
 
     def clean_password(self) -> str:
+        # Counted like a login, so a left-open session cannot be used to guess the password.
         password = self.cleaned_data["password"]
+        attempt = limits.login_attempt_begin(email=self.user.email or f"user:{self.user.pk}", address=None)
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This is not your password."))
+        limits.login_attempt_succeeded(attempt)
         return password
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import Error as DBError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -102,7 +102,7 @@ async def _hand_out(room: Room, event: LiveEvent) -> None:
         inboxes = tuple(room.inboxes)
         try:
             deliveries = await room.check(event, frozenset(inbox.user_id for inbox in inboxes))
-        except DatabaseError:
+        except DBError:  # also InterfaceError (a broken connection), not only DatabaseError
             logger.exception("live: permission check failed; closing the room's websockets")
             deliveries = {inbox.user_id: Delivery.FAIL for inbox in inboxes}
         for inbox in inboxes:

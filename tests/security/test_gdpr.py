@@ -176,6 +176,16 @@ def test_deletion_needs_the_password(henriette, client) -> None:
     assert henriette.deleted_at is None and henriette.email == EMAIL
 
 
+def test_guessing_the_password_on_the_deletion_page_is_limited_like_a_login(henriette, client) -> None:
+    client.force_login(henriette)
+    for _attempt in range(5):
+        assert client.post(reverse("accounts:delete"), {"password": "wrong-password-123"}).status_code == 400
+    response = client.post(reverse("accounts:delete"), {"password": factories.PASSWORD})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    henriette.refresh_from_db()
+    assert henriette.deleted_at is None
+
+
 def test_purge_removes_accounts_deleted_more_than_30_days_ago(henriette, cast) -> None:
     gdpr.account_delete(user=henriette)
     deleted_at = User.objects.get(pk=henriette.pk).deleted_at

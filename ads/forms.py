@@ -51,8 +51,8 @@ class AdCreateForm(AdForm):
         label=_("If no neighbour responds, an organisation such as home care may contact me."),
         required=False,
         help_text=_(
-            "Only for a request for help. The organisation then sees your name, phone number and address. "
-            "Without this, only the neighbourhood worker sees your request."
+            "Only for a request for help. The organisation then sees your name, phone number, email address "
+            "and street. Without this, only the neighbourhood worker sees your request."
         ),
     )
     field_order = ["kind", "category", "title", "description", "escalation_consent"]

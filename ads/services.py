@@ -102,6 +102,8 @@ def ad_update(*, ad: Ad, editor: User, changes: dict) -> Ad:
                 setattr(ad, field, value.strip() if isinstance(value, str) else value)
         if ad.kind != Ad.Kind.REQUEST:
             ad.escalation_consent = False
+        if ad.escalation_consent != consent_before:
+            ad.consent_recorded_by = None  # the author's own answer now, not the one a worker noted
         _clean_and_save(ad)
         if ad.escalation_consent != consent_before:
             # Withdrawn, the partners give it back; given, a request the workers hold goes on.

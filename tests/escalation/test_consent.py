@@ -118,12 +118,14 @@ def test_an_empty_consent_form_changes_nothing_and_says_why(ladder):
 
 
 def test_the_author_withdrawing_consent_takes_it_back_from_the_partner(ladder):
-    ad = ladder.request(age=48 * HOUR)
+    ad = ladder.request(age=48 * HOUR, consent_recorded_by=ladder.worker)
     escalation_scan(now=NOW)
     assert ladder_of(ad) == [("Thuiszorg Noord", 1, "open")]
     response = api_as(ladder.author).patch(f"/api/v1/ads/{ad.pk}/", {"escalation_consent": False}, format="json")
     assert response.status_code == 200
     assert ladder_of(ad) == [("Thuiszorg Noord", 1, "cancelled"), (None, 2, "open")]
+    ad.refresh_from_db()
+    assert ad.consent_recorded_by is None  # no longer the answer the worker noted
 
 
 def test_the_author_giving_consent_later_passes_it_on_to_the_partner(ladder):

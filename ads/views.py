@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.forms import add_service_error, form_submit
+from accounts.limits import RateLimited
 from accounts.models import Neighbourhood, User
 from accounts.permissions import access_neighbourhood, home_neighbourhood
 from ads import selectors, selectors_live, services
@@ -167,10 +168,20 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
             sent = services.reply_post(ad=ad, author=request.user, body=body, conversation=conversation)
         except ValidationError as error:
             add_service_error(form, error)
+        except RateLimited as limit:
+            form.add_error(None, limit.message)
+            return _limited(_detail_response(request, ad, form=form, conversation=conversation), limit)
         else:
             messages.success(request, _("Your message has been sent."))
             return redirect(_detail_url(ad, sent.conversation_id))
     return _detail_response(request, ad, form=form, conversation=conversation, status=400)
+
+
+def _limited(response: HttpResponse, limit: RateLimited) -> HttpResponse:
+    # The form comes back with what was typed; the status and header say when to try again.
+    response.status_code = 429
+    response["Retry-After"] = str(limit.retry_after)
+    return response
 
 
 @login_required
@@ -238,6 +249,9 @@ def create(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_error(form, error)
+        except RateLimited as limit:
+            form.add_error(None, limit.message)
+            return _limited(render(request, "ads/create.html", {"form": form}), limit)
         else:
             if ad.moderation == Ad.Moderation.PENDING:
                 messages.success(request, _("Your ad has been placed. A neighbourhood worker checks it first."))

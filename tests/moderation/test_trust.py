@@ -148,7 +148,20 @@ def test_newcomer_page_shows_429_with_retry_after(cast, newcomer, client):
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assert "at most 3 ads" in response.text
+    assert NEW_AD["title"] in response.text  # the form comes back with what was typed
     assert Ad.objects.filter(author=newcomer).count() == NEWCOMER_MAX_ADS
+
+
+def test_newcomer_reply_page_keeps_the_typed_text_with_429(cast, newcomer, client):
+    conversation = factories.ConversationFactory(ad=cast.ad, responder=newcomer)
+    factories.ReplyFactory.create_batch(NEWCOMER_MAX_REPLIES, conversation=conversation, author=newcomer)
+    client.force_login(newcomer)
+    body = "Ik kan morgen om tien uur helpen."
+    form = {"body": body, "conversation": conversation.pk}  # as the form in their conversation sends it
+    response = client.post(reverse("ads:reply", args=[cast.ad.pk]), form, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert "at most 10 messages" in response.text and body in response.text
+    assert Reply.objects.filter(author=newcomer).count() == NEWCOMER_MAX_REPLIES
 
 
 def test_workers_are_not_newcomers(cast):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Neighbourhood, User
 from accounts.permissions import member_neighbourhood_ids
 from ads.models import Ad, Category, Conversation
-from ads.permissions import conversations_visible_to, replies_visible_to
+from ads.permissions import ads_visible_to, conversations_visible_to, replies_visible_to
 
 SEARCH_MAX = 100
 # How much of a description the board shows; one character more is fetched so that
@@ -236,9 +236,10 @@ def ads_of_author(*, user: User) -> QuerySet[Ad]:
 
 
 def conversations_of_responder(*, user: User) -> QuerySet[Conversation]:
-    """My conversations on other people's ads, most recent first."""
+    """My conversations on other people's ads that I may still see, most recent first:
+    an ad hidden after reports, or of a neighbourhood I moved away from, drops out."""
     return (
-        Conversation.objects.filter(responder=user)
+        Conversation.objects.filter(responder=user, ad__in=ads_visible_to(user))
         .select_related("ad", "ad__category", "ad__neighbourhood")
         .order_by("-last_reply_at", "-id")
     )

@@ -220,6 +220,13 @@ def test_my_conversations_lists_the_ads_i_replied_to(cast):
     assert f"#conversation-{cast.conversation.pk}" in text
 
 
+def test_my_conversations_leaves_out_an_ad_i_may_no_longer_see(cast):
+    Ad.objects.filter(pk=cast.ad.pk).update(moderation=Ad.Moderation.HIDDEN)
+    text = client_for(cast.responder).get(reverse("ads:conversations")).text
+    assert "Boodschappen op dinsdag" not in text
+    assert "You have not replied to any ads yet." in text
+
+
 def test_my_conversations_empty_state(cast):
     text = client_for(cast.neighbour).get(reverse("ads:conversations")).text
     assert "You have not replied to any ads yet." in text

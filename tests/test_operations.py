@@ -116,3 +116,18 @@ def test_ci_result_check_fails_on_a_skipped_test_and_on_no_test(tmp_path):
     assert verdict(tests=3, skipped=0) == 0
     assert verdict(tests=3, skipped=1) == 1
     assert verdict(tests=0, skipped=0) == 1
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    command = [sys.executable, "manage.py", *args]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_manage_py_works_with_no_environment_and_is_strict_with_a_secret_key(tmp_path):
+    # A newcomer's first `manage.py ...` has no environment: the embedded default.
+    bare = {"PATH": "/usr/bin:/bin", "VAR_DIR": str(tmp_path)}
+    printed = "from django.conf import settings; print(settings.DEBUG)"
+    assert _manage("shell", "-c", printed, env=bare).stdout.split()[-1] == "True"
+    # With a SECRET_KEY it is production: DEBUG stays off unless asked for.
+    production = {**bare, "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}
+    assert _manage("shell", "-c", printed, env=production).stdout.split()[-1] == "False"

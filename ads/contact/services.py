@@ -30,5 +30,7 @@ def contact_consent_give(*, ad: Ad, user: User) -> ContactConsent:
     return consent
 
 
-def contact_consent_withdraw(*, ad: Ad, user: User) -> None:
-    ContactConsent.objects.filter(ad=ad, user=user).delete()
+def contact_consent_withdraw(*, ad: Ad, user: User) -> bool:
+    """Stop sharing; always allowed (also after the helper changed). True if anything was shared."""
+    deleted, _rows = ContactConsent.objects.filter(ad=ad, user=user).delete()
+    return deleted > 0

@@ -40,6 +40,8 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     ad = access_ad(user=request.user, ad_id=pk)
-    services.contact_consent_withdraw(ad=ad, user=request.user)
-    messages.success(request, _("You stopped sharing your phone number and street."))
+    if services.contact_consent_withdraw(ad=ad, user=request.user):
+        messages.success(request, _("You stopped sharing your phone number and street."))
+    else:
+        messages.info(request, _("You were not sharing your phone number and street."))
     return _back(ad)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from ads.models import Ad
-from tests.conftest import api_as
+from tests.conftest import api_as, client_for
 
 PHONE = "06 1111 2222"
 STREET = "Kastanjelaan 12"
@@ -86,3 +86,10 @@ def test_a_yes_does_not_carry_over_to_a_new_helper(matched) -> None:
 
 def test_unknown_ad_is_404(cast) -> None:
     assert api_as(cast.author).get("/api/v1/ads/999999/contact/").status_code == 404
+
+
+def test_stopping_when_nothing_was_shared_says_so(matched) -> None:
+    client = client_for(matched.neighbour)
+    page = client.post(reverse("ads:contact_withdraw", args=[matched.ad.pk]), follow=True).content.decode()
+    assert "You were not sharing your phone number and street." in page
+    assert "You stopped sharing" not in page

@@ -182,7 +182,10 @@ class AdCreateApi(APIView):
         neighbourhood = serializers.SlugField(
             required=False,
             allow_blank=True,
-            help_text=_("One of your neighbourhoods; your home neighbourhood when empty or left out."),
+            help_text=_(
+                "One of your neighbourhoods. Empty or left out: your home neighbourhood, or for a worker "
+                "without one, the first neighbourhood they work in."
+            ),
         )
 
     OutputSerializer = AdOutputSerializer

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Neighbourhood, User
-from accounts.permissions import member_neighbourhood_ids
+from accounts.permissions import home_neighbourhood, member_neighbourhood_ids
 from ads import notify, selectors
 from ads.escalation.services import StopReason, ladder_consent_changed, ladder_stop
 from ads.models import Ad, AdEvent, Category, Conversation, Reply
@@ -33,9 +33,11 @@ def _clean_and_save(ad: Ad, update_fields: list[str] | None = None) -> Ad:
 
 def _posting_neighbourhood(author: User, neighbourhood: Neighbourhood | None) -> Neighbourhood:
     if neighbourhood is None:
-        if author.neighbourhood_id is None:
+        # Home, or for a worker without a home the first neighbourhood they work in.
+        neighbourhood = home_neighbourhood(author)
+        if neighbourhood is None:
             raise ValidationError({"neighbourhood": _("Choose the neighbourhood for this ad.")})
-        return author.neighbourhood
+        return neighbourhood
     if neighbourhood.pk not in member_neighbourhood_ids(author):
         raise ValidationError({"neighbourhood": _("You cannot place ads in this neighbourhood.")})
     return neighbourhood

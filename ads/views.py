@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.forms import add_service_error, form_submit
 from accounts.limits import RateLimited
-from accounts.models import Neighbourhood, User
+from accounts.models import User
 from accounts.permissions import access_neighbourhood, home_neighbourhood
 from ads import selectors, selectors_live, services
 from ads.contact.views import ad_contact_context
@@ -232,21 +232,13 @@ def renew(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ads/renew.html", {"ad": ad, "form": form}, status=400 if form.errors else 200)
 
 
-def _posting_neighbourhood(user: User) -> Neighbourhood | None:
-    # Residents post at home (the service's default); a worker without a home posts
-    # in the first neighbourhood they work in.
-    return None if user.neighbourhood_id else home_neighbourhood(user)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     form = AdCreateForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            ad = services.ad_create(
-                author=request.user, neighbourhood=_posting_neighbourhood(request.user), **form.cleaned_data
-            )
+            ad = services.ad_create(author=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         except RateLimited as limit:

@@ -130,8 +130,9 @@ def test_anonymous_is_refused_on_collection_endpoints(cast, method, url_name, bo
     assert _stored() == before
 
 
-# People without a home neighbourhood must say where they post; nobody posts outside their own.
-CREATE = {"author": 201, "responder": 201, "neighbour": 201, "outsider": 201, "worker": 400, "other_worker": 400}
+# Residents post at home, workers without a home where they work (as on the post page);
+# partner staff and coordinators have no neighbourhood to post in.
+CREATE = {"author": 201, "responder": 201, "neighbour": 201, "outsider": 201, "worker": 201, "other_worker": 201}
 
 
 @pytest.mark.parametrize("persona", PERSONAS[1:])

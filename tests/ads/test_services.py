@@ -58,6 +58,10 @@ def test_ad_create_refuses_another_neighbourhood(cast):
         _create(cast.author, neighbourhood=cast.zuid)
 
 
+def test_worker_without_a_home_posts_in_their_first_neighbourhood_by_default(cast):
+    assert _create(cast.worker).neighbourhood == cast.noord
+
+
 def test_worker_may_post_in_the_neighbourhood_they_work_in(cast):
     ad = _create(cast.worker, neighbourhood=cast.noord)
     assert ad.neighbourhood == cast.noord

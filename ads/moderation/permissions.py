@@ -13,9 +13,14 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.permissions import is_worker, is_worker_of, worker_neighbourhood_ids
 from ads.models import Ad, Reply
-from ads.permissions import access_ad, can_see_reply, conversations_visible_to
+from ads.permissions import access_ad, can_see_reply, conversations_visible_to, is_author
 
 NOT_A_WORKER = gettext_lazy("Only the neighbourhood's workers can do this.")
+
+
+def wrote_it(user: User, ad: Ad, reply: Reply | None = None) -> bool:
+    """Nobody reports what they wrote themselves: the reply, or the ad (also as its proxy)."""
+    return reply.author_id == user.pk if reply is not None else is_author(user, ad)
 
 
 def require_worker(user: User) -> None:

@@ -23,7 +23,7 @@ from ads import notify as ads_notify
 from ads.models import Ad, AdEvent, Reply
 from ads.moderation import notify
 from ads.moderation.models import REASON_MAX, ModerationDecision, Report
-from ads.moderation.permissions import NOT_A_WORKER
+from ads.moderation.permissions import NOT_A_WORKER, wrote_it
 from ads.moderation.services_people import SUSPEND_MAX_DAYS as SUSPEND_MAX_DAYS
 from ads.moderation.services_people import suspensions_end as suspensions_end
 from ads.moderation.services_people import user_mark_known as user_mark_known
@@ -32,7 +32,6 @@ from ads.moderation.services_people import user_reinstate as user_reinstate
 from ads.moderation.services_people import user_suspend as user_suspend
 from ads.moderation.services_people import user_warn as user_warn
 from ads.moderation.text import clean_text
-from ads.permissions import is_author
 from ads.services import ad_event_record
 
 # An item reported by this many different people is hidden until a worker looks.
@@ -63,8 +62,7 @@ def report_create(
     if reason not in Report.Reason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
     note = clean_text(note, field="note", required=False, limit=Report._meta.get_field("note").max_length)
-    own = reply.author_id == reporter.pk if reply is not None else is_author(reporter, ad)
-    if own:
+    if wrote_it(reporter, ad, reply):
         raise ValidationError(_("You cannot report something you wrote yourself."))
     now = _now(now)
     with transaction.atomic():

@@ -9,6 +9,7 @@ from ads.models import Ad, Reply
 from ads.moderation import selectors
 from ads.moderation.forms import ReportForm
 from ads.moderation.models import Report
+from ads.moderation.permissions import wrote_it
 from ads.permissions import is_author
 
 register = template.Library()
@@ -31,7 +32,7 @@ def moderation_notice(context: template.Context, ad: Ad) -> dict:
 @register.inclusion_tag("moderation/_report_ad.html", takes_context=True)
 def report_ad_form(context: template.Context, ad: Ad) -> dict:
     user = context["user"]
-    mine = is_author(user, ad)
+    mine = wrote_it(user, ad)
     reported = not mine and None in selectors.reports_by(reporter=user, ad=ad)
     form = None if mine or reported else ReportForm(auto_id="id_report_%s")
     return {"ad": ad, "form": form, "reported": reported, "csrf_token": context.get("csrf_token")}
@@ -43,7 +44,7 @@ def reply_tools(context: template.Context, ad: Ad, reply: Reply) -> dict:
     return {
         "reply": reply,
         "hidden": reply.moderation == Reply.Moderation.HIDDEN,
-        "can_report": reply.author_id != user.pk,
+        "can_report": not wrote_it(user, ad, reply),
         "is_worker": is_worker_of(user, ad.neighbourhood_id),
     }
 

@@ -8,7 +8,7 @@ from ads.models import Ad, Reply
 from ads.moderation.models import Report
 from notifications.models import Notification
 from tests import factories
-from tests.conftest import api_as
+from tests.conftest import api_as, client_for
 from tests.moderation.conftest import hide_by_reports, noord_residents, report_ad, report_reply
 
 
@@ -190,3 +190,15 @@ def test_third_reporter_lands_on_home_because_the_ad_is_gone(cast, client):
     response = client.post(reverse("moderation:report_ad", args=[cast.ad.pk]), {"reason": "spam"})
     assert response.status_code == 302
     assert response.url == reverse("home")
+
+
+def test_the_ad_page_offers_to_report_only_what_others_wrote(cast):
+    # The responder's own reply has no report link; the author sees one on it, and no
+    # form to report their own ad.
+    detail = reverse("ads:detail", args=[cast.ad.pk])
+    reply = cast.conversation.replies.get()
+    report_link = reverse("moderation:report_reply", args=[reply.pk])
+    responder_page = client_for(cast.responder).get(detail).text
+    assert report_link not in responder_page and "Report this ad" in responder_page
+    author_page = client_for(cast.author).get(detail).text
+    assert report_link in author_page and "Report this ad" not in author_page

@@ -1,4 +1,4 @@
-"""Limits on abuse: failed logins and password resets, counted in fixed windows.
+"""Limits on abuse: failed logins, password resets and confirmation emails, counted in fixed windows.
 
 The rules live here and nowhere else. A counter is raised BEFORE the expensive or
 dangerous step (the password check, the reset email) in one atomic step, so twenty
@@ -36,6 +36,7 @@ class Rule:
 LOGIN_PER_ACCOUNT = Rule("login-account", 5, 30 * 60)
 LOGIN_PER_ADDRESS = Rule("login-address", 25, 5 * 60)
 PASSWORD_RESET_PER_EMAIL = Rule("reset-email", 2, 60 * 60)
+CONFIRMATION_RESEND_PER_ACCOUNT = Rule("confirm-resend", 3, 60 * 60)
 
 REDIS_TIMEOUT_SECONDS = 0.5
 
@@ -184,9 +185,18 @@ def login_attempt_succeeded(attempt: LoginAttempt) -> None:
     _give_back(list(attempt.keys))
 
 
+def _count_email(rule: Rule, identity: str, message: str) -> None:
+    pairs = [(rule, _key(rule, identity))]
+    _refuse_if_over(pairs, _hit(pairs), message)
+
+
 def password_reset_check(*, email: str) -> None:
     """Count a password reset request for this email; raise RateLimited past the allowance."""
-    pairs = [(PASSWORD_RESET_PER_EMAIL, _key(PASSWORD_RESET_PER_EMAIL, email))]
-    _refuse_if_over(
-        pairs, _hit(pairs), str(_("You asked for too many password reset emails. Please wait and try again."))
-    )
+    message = str(_("You asked for too many password reset emails. Please wait and try again."))
+    _count_email(PASSWORD_RESET_PER_EMAIL, email, message)
+
+
+def confirmation_resend_check(*, user_id: int) -> None:
+    """Count a new confirmation email for this account; raise RateLimited past the allowance."""
+    message = str(_("You asked for too many confirmation emails. Please wait and try again."))
+    _count_email(CONFIRMATION_RESEND_PER_ACCOUNT, f"user:{user_id}", message)

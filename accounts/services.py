@@ -18,6 +18,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from accounts import limits
 from accounts.models import User, WebsocketTicket
 from accounts.selectors import neighbourhood_for_postcode, postcode_parse
 
@@ -114,6 +115,7 @@ def email_confirmation_resend(*, user_id: int) -> bool:
     ).first()
     if user is None:
         return False
+    limits.confirmation_resend_check(user_id=user.pk)
     email_confirmation_send(user=user)
     return True
 

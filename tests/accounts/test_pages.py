@@ -237,6 +237,18 @@ def test_a_new_link_with_the_mail_server_down_says_so(cast, settings):
     assert "We could not send the email right now." in response.text
 
 
+def test_new_confirmation_links_are_limited_to_three_an_hour(cast):
+    user = factories.UserFactory(neighbourhood=cast.noord, email_confirmed_at=None)
+    client = client_for()
+    client.post(LOGIN, {"email": user.email, "password": factories.PASSWORD})
+    for _attempt in range(3):
+        assert client.post(reverse("accounts:confirm_resend")).status_code == 302
+    response = client.post(reverse("accounts:confirm_resend"))
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert "too many confirmation emails" in response.text
+    assert len(mail.outbox) == 3
+
+
 def test_a_new_link_needs_a_login_attempt_from_this_browser_first(cast):
     factories.UserFactory(neighbourhood=cast.noord, email_confirmed_at=None)
     response = client_for().post(reverse("accounts:confirm_resend"), follow=True)

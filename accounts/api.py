@@ -15,7 +15,12 @@ from rest_framework.views import APIView
 from accounts.forms import DISPLAY_NAME_MAX, PHONE_MAX, STREET_MAX, phone_validator
 from accounts.gdpr import account_delete
 from accounts.models import User
-from accounts.permissions import member_neighbourhood_ids, worker_neighbourhood_ids
+from accounts.permissions import (
+    coordinator_scope,
+    member_neighbourhood_ids,
+    municipalities_visible_to,
+    worker_neighbourhood_ids,
+)
 from accounts.selectors import neighbourhood_list
 from accounts.serializers import MeOutputSerializer, StrictInputSerializer, TextField
 from accounts.services import api_token_obtain, profile_update
@@ -75,7 +80,8 @@ class NeighbourhoodListApi(APIView):
         id = serializers.IntegerField()
         slug = serializers.SlugField()
         name = serializers.CharField()
-        municipality = serializers.CharField()
+        municipality = serializers.SlugField(source="municipality.slug", help_text=_("The municipality's slug."))
+        municipality_name = serializers.CharField(source="municipality.name")
         is_member = serializers.SerializerMethodField(
             help_text=_("You may read this neighbourhood's board: you live or work there. Always false without login.")
         )
@@ -94,6 +100,34 @@ class NeighbourhoodListApi(APIView):
     def get(self, request: Request) -> Response:
         context = {"member_ids": member_neighbourhood_ids(request.user)}
         return Response(NeighbourhoodListApi.OutputSerializer(neighbourhood_list(), many=True, context=context).data)
+
+
+class MunicipalityListApi(APIView):
+    @extend_schema_serializer(component_name="Municipality")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        slug = serializers.SlugField()
+        name = serializers.CharField()
+        cbs_code = serializers.CharField(help_text=_("The code of Statistics Netherlands, e.g. GM0344; may be empty."))
+        region = serializers.SlugField(source="region.slug")
+        region_name = serializers.CharField(source="region.name")
+        coordinated = serializers.SerializerMethodField(help_text=_("You coordinate this municipality."))
+
+        def get_coordinated(self, municipality) -> bool:
+            return municipality.pk in self.context["coordinated"]
+
+    @extend_schema(
+        operation_id="municipalities_list",
+        responses=OutputSerializer(many=True),
+        description=_(
+            "The municipalities you may see: where you live or work, where your partner organisation works, "
+            "and those you coordinate."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        municipalities = municipalities_visible_to(request.user).select_related("region").order_by("name", "pk")
+        context = {"coordinated": coordinator_scope(request.user).municipality_ids}
+        return Response(MunicipalityListApi.OutputSerializer(municipalities, many=True, context=context).data)
 
 
 class MeApi(APIView):

@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and neighbourhoods")
-
-    def ready(self) -> None:
-        from accounts.audit import connect_signals
-
-        connect_signals()

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from accounts.permissions import home_neighbourhood, is_worker
+from accounts.permissions import home_neighbourhood, is_coordinator, is_worker
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -8,4 +8,8 @@ def navigation(request: HttpRequest) -> dict:
     user = request.user
     if not user.is_authenticated:
         return {}
-    return {"nav_home_neighbourhood": home_neighbourhood(user), "nav_is_worker": is_worker(user)}
+    return {
+        "nav_home_neighbourhood": home_neighbourhood(user),
+        "nav_is_worker": is_worker(user),
+        "nav_is_coordinator": is_coordinator(user),
+    }

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
+from accounts.services_roles import roles_end
 
 logger = logging.getLogger(__name__)
 
@@ -173,8 +174,7 @@ def _personal_fields_erase(user: User) -> None:
     user.known_to = ""
     user.is_active = False
     # A deleted account holds no role (the audit log records each change).
-    user.is_staff = user.is_superuser = user.is_coordinator = False
-    user.partner = None
+    roles_end(user=user, actor=user)
     user.suspended_until = None  # else the end of a suspension would switch it back on
     user.deleted_at = timezone.now()
     user.set_unusable_password()

@@ -1,18 +1,68 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 pc4_validator = RegexValidator(r"^[1-9][0-9]{3}$", _("Enter four digits, for example 1234."))
 letters_validator = RegexValidator(r"^([A-Z]{2})?$", _("Enter two capital letters, or leave empty."))
+cbs_code_validator = RegexValidator(r"^GM[0-9]{4}$", _("Enter the CBS code: GM and four digits, for example GM0344."))
+
+
+class Region(models.Model):
+    """The working area of a welfare organisation: several municipalities run as one service."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    # Staff whose work lies in this region must log in with a second factor.
+    require_two_factor = models.BooleanField(_("staff must use two-step login"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    # The code of Statistics Netherlands (CBS), e.g. GM0344 for Utrecht: how others' data joins ours.
+    cbs_code = models.CharField(_("CBS code"), max_length=6, blank=True, validators=[cbs_code_validator])
+    require_two_factor = models.BooleanField(_("staff must use two-step login"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cbs_code"],
+                condition=~Q(cbs_code=""),
+                name="municipality_cbs_code_unique",
+                violation_error_message=_("Another municipality has this CBS code."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Neighbourhood(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    municipality = models.CharField(_("municipality"), max_length=100)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="neighbourhoods", verbose_name=_("municipality")
+    )
     # A new resident's first ad waits for a worker's approval (see ads.moderation).
     first_post_approval = models.BooleanField(_("first posts need approval"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -50,19 +100,30 @@ class Postcode(models.Model):
 
 
 class Partner(models.Model):
-    """A chain partner organisation (ketenpartner): home care, housing, social team."""
+    """A chain partner organisation (ketenpartner). It belongs to one municipality, or to
+    the whole region when it works in several; which (neighbourhood, category) pairs it
+    covers is kept with the ladder (ads.escalation's coverage)."""
 
     class Kind(models.TextChoices):
         CARE = "care", _("Care provider")
         HOUSING = "housing", _("Housing corporation")
-        SOCIAL_TEAM = "social_team", _("Social team")
+        SOCIAL_TEAM = "social_team", _("Municipal social team")
+        WELFARE = "welfare", _("Welfare organisation")
+        BUSINESS = "business", _("Local business")
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    neighbourhoods = models.ManyToManyField(
-        Neighbourhood, related_name="partners", blank=True, verbose_name=_("neighbourhoods covered")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="partners", verbose_name=_("region"))
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="partners",
+        null=True,
+        blank=True,
+        verbose_name=_("municipality"),
+        help_text=_("Empty when the organisation works in more than one municipality of the region."),
     )
     ack_window_minutes = models.PositiveIntegerField(_("acknowledgement window (minutes)"), default=24 * 60)
     # Optional: escalations are also POSTed here as signed JSON (HMAC-SHA256 with the secret).
@@ -123,7 +184,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         verbose_name=_("partner organisation (staff)"),
     )
-    is_coordinator = models.BooleanField(_("coordinator"), default=False)
     is_staff = models.BooleanField(_("admin access"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
@@ -180,6 +240,63 @@ class WorkerAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.neighbourhood}"
+
+
+class CoordinatorRole(models.Model):
+    """A coordinator runs the service for one municipality, or for a whole region."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="coordinator_roles")
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coordinator_roles",
+        verbose_name=_("municipality"),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coordinator_roles",
+        verbose_name=_("region"),
+    )
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("coordinator role")
+        verbose_name_plural = _("coordinator roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=True, region__isnull=False)
+                | Q(municipality__isnull=False, region__isnull=True),
+                name="coordinator_role_one_scope",
+                violation_error_message=_("Choose a municipality or a region, not both."),
+            ),
+            models.UniqueConstraint(fields=["user", "municipality"], name="coordinator_role_municipality_unique"),
+            models.UniqueConstraint(fields=["user", "region"], name="coordinator_role_region_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.municipality or self.region}"
+
+
+class PostcodeMiss(models.Model):
+    """A sign-up whose postcode matched no neighbourhood: the postcode and the moment
+    only, nothing about the person. Coordinators see which postcodes to add."""
+
+    digits = models.CharField(_("digits"), max_length=4)
+    letters = models.CharField(_("letters"), max_length=2, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("postcode without a neighbourhood")
+        verbose_name_plural = _("postcodes without a neighbourhood")
+        indexes = [models.Index(fields=["created_at"], name="postcode_miss_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.digits} {self.letters}".strip()
 
 
 class WebsocketTicket(models.Model):

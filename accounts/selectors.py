@@ -1,13 +1,14 @@
 import functools
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Neighbourhood, Postcode, User
+from accounts.models import Municipality, Neighbourhood, Postcode, PostcodeMiss, User
 from accounts.permissions import WORKER_NEIGHBOURHOOD_IDS_SQL, remember_worker_neighbourhood_ids
 
 POSTCODE_RE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})?\s*$")
@@ -34,8 +35,36 @@ def neighbourhood_for_postcode(value: str) -> Neighbourhood | None:
 
 def neighbourhood_list(*, ids: Iterable[int] | None = None) -> QuerySet[Neighbourhood]:
     """All neighbourhoods by name, or only those with the given ids."""
-    neighbourhoods = Neighbourhood.objects.order_by("name", "pk")
+    neighbourhoods = Neighbourhood.objects.select_related("municipality").order_by("name", "pk")
     return neighbourhoods if ids is None else neighbourhoods.filter(pk__in=list(ids))
+
+
+def postcode_map(*, municipality_ids: Iterable[int]) -> QuerySet[Municipality]:
+    """Municipalities with their neighbourhoods and each one's postcodes: three queries."""
+    postcodes = Prefetch("postcodes", queryset=Postcode.objects.order_by("digits", "letters"))
+    neighbourhoods = Prefetch(
+        "neighbourhoods", queryset=Neighbourhood.objects.order_by("name", "pk").prefetch_related(postcodes)
+    )
+    return Municipality.objects.filter(pk__in=list(municipality_ids)).order_by("name").prefetch_related(neighbourhoods)
+
+
+def postcode_misses(*, since: datetime, prefixes: Iterable[str] | None = None) -> list[dict]:
+    """Postcodes of sign-ups that found no neighbourhood since `since`, most tried first;
+    only those starting with one of `prefixes` (the first two digits) when given."""
+    misses = PostcodeMiss.objects.filter(created_at__gte=since)
+    if prefixes is not None:
+        prefixes = sorted(set(prefixes))
+        if not prefixes:
+            return []
+        misses = misses.filter(Q(*(Q(digits__startswith=p) for p in prefixes), _connector=Q.OR))
+    rows = misses.values("digits", "letters").annotate(tries=Count("pk"), last=Max("created_at"))
+    return list(rows.order_by("-tries", "digits", "letters")[:200])
+
+
+def postcode_prefixes(*, municipality_ids: Iterable[int]) -> set[str]:
+    """The postcode regions (first two digits) a set of municipalities lies in."""
+    digits = Postcode.objects.filter(neighbourhood__municipality_id__in=list(municipality_ids))
+    return {value[:2] for value in digits.values_list("digits", flat=True).distinct()}
 
 
 @functools.cache

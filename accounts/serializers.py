@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import User
+from accounts.permissions import is_coordinator
 
 
 class TextField(serializers.CharField):
@@ -84,7 +85,10 @@ class MeOutputSerializer(serializers.Serializer):
         help_text=_("The neighbourhoods you work in as a neighbourhood worker.")
     )
     partner = PartnerRefSerializer(allow_null=True, help_text=_("The partner organisation you work for, if any."))
-    is_coordinator = serializers.BooleanField()
+    is_coordinator = serializers.SerializerMethodField(help_text=_("You coordinate a municipality or a region."))
+
+    def get_is_coordinator(self, user: User) -> bool:
+        return is_coordinator(user)
 
     @extend_schema_field(NeighbourhoodRefSerializer(many=True))
     def get_works_in(self, user: User) -> list:

@@ -21,6 +21,7 @@ from rest_framework.authtoken.models import Token
 from accounts import limits
 from accounts.models import User, WebsocketTicket
 from accounts.selectors import neighbourhood_for_postcode, postcode_parse
+from accounts.services_postcodes import postcode_miss_record
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ def _postcode_resolve(postcode: str):
         raise ValidationError({"postcode": _("Enter a Dutch postcode, for example 1234 AB.")})
     neighbourhood = neighbourhood_for_postcode(postcode)
     if neighbourhood is None:
+        # Only the postcode is kept: coordinators see where people want to join.
+        postcode_miss_record(postcode=postcode)
         raise ValidationError({"postcode": _("SamSam is not active in your neighbourhood yet. We are sorry.")})
     return " ".join(part for part in parsed if part), neighbourhood
 

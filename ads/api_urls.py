@@ -12,7 +12,7 @@ from ads.api import (
 )
 from ads.api_live import AdEventsApi
 from ads.contact.api import AdContactApi
-from ads.escalation.api import EscalationRulesApi
+from ads.escalation.api import EscalationRuleApi, EscalationRulesApi
 from ads.escalation.api_inbox import (
     AdConsentApi,
     EscalationClaimApi,
@@ -36,6 +36,7 @@ urlpatterns: list = [
     path("ads/<int:pk>/renew/", AdRenewApi.as_view(), name="api-ad-renew"),
     path("ads/<int:pk>/events/", AdEventsApi.as_view(), name="api-ad-events"),
     path("escalation-rules/", EscalationRulesApi.as_view(), name="api-escalation-rules"),
+    path("escalation-rules/<int:pk>/", EscalationRuleApi.as_view(), name="api-escalation-rule"),
     path("ads/<int:pk>/consent/", AdConsentApi.as_view(), name="api-ad-consent"),
     path("escalations/", EscalationListApi.as_view(), name="api-escalations"),
     path("escalations/<int:pk>/", EscalationDetailApi.as_view(), name="api-escalation"),

@@ -57,6 +57,11 @@ class AdCreateForm(AdForm):
     )
     field_order = ["kind", "category", "title", "description", "escalation_consent"]
 
+    def __init__(self, *args, municipality_id: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Categories the municipality switched off are not offered (the service refuses them too).
+        self.fields["category"].queryset = categories(municipality_id=municipality_id)
+
 
 class ReplyForm(PageForm):
     body = forms.CharField(

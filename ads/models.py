@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Neighbourhood, Partner
+from accounts.models import Municipality, Neighbourhood
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 2000
@@ -25,9 +25,6 @@ class Category(models.Model):
     name_en = models.CharField(_("name in English"), max_length=60)
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=100)
-    partners = models.ManyToManyField(
-        Partner, related_name="categories", blank=True, verbose_name=_("partners covering this category")
-    )
 
     class Meta:
         ordering = ["position", "name_nl"]
@@ -40,6 +37,25 @@ class Category(models.Model):
     @property
     def name(self) -> str:
         return self.name_en if get_language() == "en" else self.name_nl
+
+
+class CategoryOff(models.Model):
+    """A coordinator switched a category off for their municipality: nobody posts in
+    it there; ads already posted stay."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="switched_off")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="categories_off")
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("category switched off")
+        verbose_name_plural = _("categories switched off")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "municipality"], name="category_off_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} and {self.municipality}"
 
 
 class Ad(models.Model):
@@ -251,15 +267,24 @@ class AdEvent(models.Model):
 
 
 from ads.contact.models import ContactConsent  # noqa: E402
-from ads.escalation.models import Escalation, EscalationRule, EscalationStep, Heartbeat, WebhookDelivery  # noqa: E402
+from ads.escalation.models import (  # noqa: E402
+    Coverage,
+    Escalation,
+    EscalationRule,
+    EscalationStep,
+    Heartbeat,
+    WebhookDelivery,
+)
 from ads.moderation.models import ModerationDecision, Report  # noqa: E402
 
 __all__ = [
     "Ad",
     "AdEvent",
     "Category",
+    "CategoryOff",
     "ContactConsent",
     "Conversation",
+    "Coverage",
     "Escalation",
     "EscalationRule",
     "EscalationStep",

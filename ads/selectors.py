@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Neighbourhood, User
 from accounts.permissions import member_neighbourhood_ids
-from ads.models import Ad, Category, Conversation
+from ads.models import Ad, Category, CategoryOff, Conversation
 from ads.permissions import ads_visible_to, conversations_visible_to, replies_visible_to
 
 SEARCH_MAX = 100
@@ -123,9 +123,15 @@ def board_page(*, neighbourhood: Neighbourhood, filters: BoardFilters, cursor: s
     return _page(rows, size, key=lambda ad: (ad.created_at, ad.pk))
 
 
-def categories() -> QuerySet[Category]:
-    """Every category, in the coordinators' order: for filters and forms."""
-    return Category.objects.order_by("position", "name_nl")
+def categories(*, municipality_id: int | None = None) -> QuerySet[Category]:
+    """Every category, in the coordinators' order: for filters and forms; with a
+    municipality, only those not switched off there (for posting)."""
+    found = Category.objects.order_by("position", "name_nl")
+    return found.exclude(switched_off__municipality_id=municipality_id) if municipality_id else found
+
+
+def category_switched_off(*, category: Category, municipality_id: int) -> bool:
+    return CategoryOff.objects.filter(category=category, municipality_id=municipality_id).exists()
 
 
 # The list API's page in hand-written SQL on PostgreSQL: the same rows as

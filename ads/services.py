@@ -31,6 +31,12 @@ def _clean_and_save(ad: Ad, update_fields: list[str] | None = None) -> Ad:
     return ad
 
 
+def _require_category_in_use(ad: Ad) -> None:
+    """A category the municipality switched off takes no new ads (old ones stay)."""
+    if selectors.category_switched_off(category=ad.category, municipality_id=ad.neighbourhood.municipality_id):
+        raise ValidationError({"category": _("This category is not used in your municipality. Choose another one.")})
+
+
 def _posting_neighbourhood(author: User, neighbourhood: Neighbourhood | None) -> Neighbourhood:
     if neighbourhood is None:
         # Home, or for a worker without a home the first neighbourhood they work in.
@@ -71,6 +77,7 @@ def ad_create(
         neighbourhood=_posting_neighbourhood(author, neighbourhood),
         created_at=now,
     )
+    _require_category_in_use(ad)
     with transaction.atomic():
         _lock_newcomer(author, "ad", now)
         if first_post_needs_approval(author=author, neighbourhood=ad.neighbourhood):
@@ -97,11 +104,13 @@ def ad_update(*, ad: Ad, editor: User, changes: dict) -> Ad:
         ad = Ad.objects.select_for_update().get(pk=ad.pk)
         if ad.status != Ad.Status.OPEN:
             raise ValidationError(_("Only an open ad can be changed."))
-        consent_before = ad.escalation_consent
+        consent_before, category_before = ad.escalation_consent, ad.category_id
         for field in EDITABLE_FIELDS:
             if field in changes:
                 value = changes[field]
                 setattr(ad, field, value.strip() if isinstance(value, str) else value)
+        if ad.category_id != category_before:
+            _require_category_in_use(ad)
         if ad.kind != Ad.Kind.REQUEST:
             ad.escalation_consent = False
         if ad.escalation_consent != consent_before:

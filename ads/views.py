@@ -235,7 +235,10 @@ def renew(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    form = AdCreateForm(request.POST if request.method == "POST" else None)
+    home = home_neighbourhood(request.user)
+    form = AdCreateForm(
+        request.POST if request.method == "POST" else None, municipality_id=home and home.municipality_id
+    )
     if form.is_bound and form.is_valid():
         try:
             ad = services.ad_create(author=request.user, **form.cleaned_data)

@@ -203,11 +203,15 @@ def ensure_people(*, neighbourhoods: int, residents: int = RESIDENTS_PER_NEIGHBO
     Through the ORM (a thousand rows at most), so that fields added later get their defaults."""
     from django.contrib.auth.hashers import make_password
 
-    from accounts.models import Neighbourhood, User
+    from accounts.models import Municipality, Neighbourhood, Region, User
 
     slugs = [f"bench-{i}" for i in range(1, neighbourhoods + 1)]
+    region, _created = Region.objects.get_or_create(slug="bench", defaults={"name": "Benchregio"})
+    municipality, _created = Municipality.objects.get_or_create(
+        slug="bench", defaults={"name": "Benchgemeente", "region": region}
+    )
     Neighbourhood.objects.bulk_create(
-        [Neighbourhood(name=f"Benchbuurt {slug[6:]}", slug=slug, municipality="Utrecht") for slug in slugs],
+        [Neighbourhood(name=f"Benchbuurt {slug[6:]}", slug=slug, municipality=municipality) for slug in slugs],
         ignore_conflicts=True,
     )
     homes = Neighbourhood.objects.filter(slug__in=slugs)

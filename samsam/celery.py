@@ -59,8 +59,14 @@ def _beat_schedule(sender: Celery, **kwargs) -> None:
         "schedule": 300.0,
         "options": {"expires": 300.0},
     }
-    # GDPR: accounts deleted more than 30 days ago are removed for good, once a day.
+    # GDPR: accounts deleted more than 30 days ago are removed for good, once a day; so
+    # are the postcodes of sign-ups that found no neighbourhood.
     daily = 24 * 60 * 60.0
+    sender.conf.beat_schedule["accounts-postcode-misses-purge"] = {
+        "task": "accounts.postcode_misses_purge",
+        "schedule": daily,
+        "options": {"expires": daily},
+    }
     sender.conf.beat_schedule["accounts-purge-deleted"] = {
         "task": "accounts.purge_deleted",
         "schedule": daily,

@@ -26,6 +26,7 @@ urlpatterns = [
     path("meldingen/", include("notifications.urls")),
     path("partner/", include("ads.escalation.urls")),
     path("moderatie/", include("ads.moderation.urls")),
+    path("coordinatie/", include("accounts.urls_places")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -82,7 +82,8 @@ class Cast:
     worker: User  # neighbourhood worker of Noord
     other_worker: User  # neighbourhood worker of Zuid
     partner_staff: User  # staff of a partner covering Noord
-    coordinator: User
+    coordinator: User  # of the whole region (Utrecht with Noord and Zuid, and De Bilt)
+    other_coordinator: User  # of De Bilt only: Noord and Zuid are outside their scope
     ad: Ad  # an open request in Noord
     conversation: Conversation  # between author and responder on `ad`
     zuid_ad: Ad  # an open request in Zuid
@@ -98,10 +99,11 @@ def cast(db) -> Cast:
     outsider = factories.UserFactory(neighbourhood=zuid, display_name="Cor")
     worker = factories.WorkerAssignmentFactory(neighbourhood=noord, user__display_name="Wout").user
     other_worker = factories.WorkerAssignmentFactory(neighbourhood=zuid, user__display_name="Zeno").user
-    partner = factories.PartnerFactory()
-    partner.neighbourhoods.add(noord)
+    partner = factories.PartnerFactory()  # covers nothing yet: tests that route give it pairs
     partner_staff = factories.UserFactory(neighbourhood=None, partner=partner, display_name="Pia")
-    coordinator = factories.UserFactory(neighbourhood=None, is_coordinator=True, display_name="Coco")
+    coordinator = factories.coordinator(display_name="Coco")  # of the whole (test) region
+    debilt = factories.MunicipalityFactory(slug="de-bilt", name="De Bilt")
+    other_coordinator = factories.coordinator(municipality=debilt, display_name="Dieuwke")
     ad = factories.AdFactory(author=author, title="Boodschappen op dinsdag")
     conversation = factories.ConversationFactory(ad=ad, responder=responder)
     factories.ReplyFactory(conversation=conversation, author=responder)
@@ -117,6 +119,7 @@ def cast(db) -> Cast:
         other_worker,
         partner_staff,
         coordinator,
+        other_coordinator,
         ad,
         conversation,
         zuid_ad,

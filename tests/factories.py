@@ -3,10 +3,40 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from accounts.models import Neighbourhood, Partner, Postcode, User, WorkerAssignment
+from accounts.models import (
+    Municipality,
+    Neighbourhood,
+    Partner,
+    Postcode,
+    Region,
+    User,
+    WorkerAssignment,
+)
+from accounts.services_roles import coordinator_grant
+from ads.escalation.services_coverage import coverage_add
 from ads.models import Ad, Category, Conversation, Reply
 
 PASSWORD = "buurthulp-test-123"
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("slug",)
+
+    name = "Regio Utrecht"
+    slug = "regio-utrecht"
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("slug",)
+
+    region = factory.SubFactory(RegionFactory)
+    name = "Utrecht"
+    slug = "utrecht"
+    cbs_code = factory.LazyAttribute(lambda m: {"utrecht": "GM0344", "de-bilt": "GM0310"}.get(m.slug, ""))
 
 
 class NeighbourhoodFactory(factory.django.DjangoModelFactory):
@@ -16,7 +46,7 @@ class NeighbourhoodFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Buurt {n}")
     slug = factory.Sequence(lambda n: f"buurt-{n}")
-    municipality = "Utrecht"
+    municipality = factory.SubFactory(MunicipalityFactory)
     # The product asks for approval of first posts by default; tests about other things
     # use neighbourhoods without it (tests/moderation turns it on where it matters).
     first_post_approval = False
@@ -54,6 +84,7 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Thuiszorg {n}")
     slug = factory.Sequence(lambda n: f"partner-{n}")
     kind = Partner.Kind.CARE
+    region = factory.SubFactory(RegionFactory)
 
 
 class WorkerAssignmentFactory(factory.django.DjangoModelFactory):
@@ -66,6 +97,27 @@ class WorkerAssignmentFactory(factory.django.DjangoModelFactory):
 
 def category(slug: str = "boodschappen") -> Category:
     return Category.objects.get(slug=slug)
+
+
+def coordinator(*, municipality: Municipality | None = None, region: Region | None = None, **user_fields) -> User:
+    """A coordinator of one municipality, or (the default) of the test region, with the
+    admin access and group the role service gives."""
+    user = UserFactory(neighbourhood=None, **user_fields)
+    if municipality is None and region is None:
+        region = RegionFactory()
+    coordinator_grant(user=user, municipality=municipality, region=region, actor=None)
+    user.refresh_from_db()
+    return user
+
+
+def cover(partner: Partner, neighbourhoods, categories=("boodschappen",)) -> None:
+    """Let a partner cover every given category in every given neighbourhood."""
+    coverage_add(
+        partner=partner,
+        neighbourhoods=list(neighbourhoods),
+        categories=[category(slug) if isinstance(slug, str) else slug for slug in categories],
+        actor=None,
+    )
 
 
 class AdFactory(factory.django.DjangoModelFactory):

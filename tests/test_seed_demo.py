@@ -9,9 +9,19 @@ from django.db.models import Count, F, Max, Min
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Neighbourhood, Partner, Postcode, User, WorkerAssignment
-from accounts.permissions import worker_neighbourhood_ids
-from ads.models import Ad, AdEvent, Category, Conversation, Reply
+from accounts.models import (
+    AuditEntry,
+    CoordinatorRole,
+    Municipality,
+    Neighbourhood,
+    Partner,
+    Postcode,
+    Region,
+    User,
+    WorkerAssignment,
+)
+from accounts.permissions import coordinator_scope, worker_neighbourhood_ids
+from ads.models import Ad, AdEvent, Conversation, Coverage, Escalation, EscalationRule, Reply
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +33,10 @@ CAST = [
     "wout@noord.demo",
     "pia@partner.demo",
     "coco@coordinator.demo",
+    "dirk@debilt.demo",
+    "wil@debilt.demo",
+    "gijs@utrecht.demo",
+    "ruud@woningcorp.demo",
 ]
 
 
@@ -36,10 +50,17 @@ def _snapshot() -> dict:
         "users": list(User.objects.order_by("pk").values()),
         "neighbourhoods": list(Neighbourhood.objects.order_by("pk").values()),
         "postcodes": list(Postcode.objects.order_by("pk").values()),
-        "partners": list(Partner.objects.order_by("pk").values("pk", "name", "neighbourhoods")),
-        "category_partners": list(Category.partners.through.objects.order_by("pk").values()),
+        "regions": list(Region.objects.order_by("pk").values()),
+        "municipalities": list(Municipality.objects.order_by("pk").values()),
+        "partners": list(Partner.objects.order_by("pk").values()),
+        "coverage": list(Coverage.objects.order_by("pk").values()),
         "assignments": list(WorkerAssignment.objects.order_by("pk").values()),
+        "coordinator_roles": list(CoordinatorRole.objects.order_by("pk").values()),
+        "groups": list(User.groups.through.objects.order_by("pk").values()),
         "permissions": list(User.user_permissions.through.objects.order_by("pk").values()),
+        "rules": list(EscalationRule.objects.order_by("pk").values()),
+        "escalations": list(Escalation.objects.order_by("pk").values()),
+        "audit": AuditEntry.objects.count(),
         "ads": list(Ad.objects.order_by("pk").values()),
         "conversations": list(Conversation.objects.order_by("pk").values()),
         "replies": list(Reply.objects.order_by("pk").values()),
@@ -58,7 +79,7 @@ def test_seeding_twice_changes_nothing_and_duplicates_nothing():
     _seed()
     assert _snapshot() == first
     assert len(first["users"]) >= 12
-    assert 35 <= len(first["ads"]) <= 45
+    assert 45 <= len(first["ads"]) <= 55
 
 
 def test_seed_repairs_a_cast_member_whose_role_drifted(seeded):
@@ -80,8 +101,11 @@ def test_residents_live_in_their_neighbourhoods(seeded):
     homes = dict(User.objects.filter(email__in=CAST).values_list("email", "neighbourhood__slug"))
     assert homes["anna@noord.demo"] == homes["bram@noord.demo"] == "noord"
     assert homes["cor@zuid.demo"] == "zuid"
-    assert set(Neighbourhood.objects.values_list("slug", flat=True)) >= {"noord", "zuid", "centrum"}
-    assert set(Neighbourhood.objects.values_list("municipality", flat=True)) == {"Utrecht"}
+    assert homes["dirk@debilt.demo"] == "bilthoven"
+    places = dict(Neighbourhood.objects.values_list("slug", "municipality__name"))
+    assert places == {"noord": "Utrecht", "zuid": "Utrecht", "centrum": "Utrecht", "bilthoven": "De Bilt"}
+    municipalities = Municipality.objects.values_list("name", "cbs_code", "region__name")
+    assert set(municipalities) == {("Utrecht", "GM0344", "Regio Utrecht"), ("De Bilt", "GM0310", "Regio Utrecht")}
     noord_postcodes = set(Postcode.objects.filter(neighbourhood__slug="noord").values_list("digits", flat=True))
     assert "3551" in noord_postcodes
 
@@ -93,27 +117,75 @@ def test_wout_is_the_worker_of_noord_only(seeded):
     assert worker_neighbourhood_ids(wout) == {Neighbourhood.objects.get(slug="noord").pk}
 
 
+def _pairs(partner: Partner) -> set[tuple[str, str]]:
+    return set(Coverage.objects.filter(partner=partner).values_list("neighbourhood__slug", "category__slug"))
+
+
 def test_pia_is_staff_of_a_care_partner_covering_noord_and_centrum_for_three_categories(seeded):
     partner = User.objects.get(email="pia@partner.demo").partner
     assert partner.name == "Thuiszorg De Buurt"
     assert partner.kind == Partner.Kind.CARE
-    assert set(partner.neighbourhoods.values_list("slug", flat=True)) == {"noord", "centrum"}
-    assert set(partner.categories.values_list("slug", flat=True)) == {"boodschappen", "gezelschap", "administratie"}
+    assert partner.municipality.name == "Utrecht"
+    categories = ("boodschappen", "gezelschap", "administratie")
+    assert _pairs(partner) == {(n, c) for n in ("noord", "centrum") for c in categories}
 
 
-def test_coco_is_a_coordinator_with_admin_rights_over_the_setup(seeded):
+def test_ruud_is_staff_of_a_housing_corporation_of_the_region(seeded):
+    partner = User.objects.get(email="ruud@woningcorp.demo").partner
+    assert partner.kind == Partner.Kind.HOUSING and partner.municipality is None
+    assert _pairs(partner) == {(n, c) for n in ("noord", "bilthoven") for c in ("klusjes", "tuin")}
+
+
+def test_every_kind_of_chain_partner_is_in_the_demo(seeded):
+    kinds = set(Partner.objects.values_list("kind", flat=True))
+    assert kinds == set(Partner.Kind.values) - {Partner.Kind.OTHER}
+
+
+def test_coordinators_hold_the_region_or_one_municipality(seeded):
     coco = User.objects.get(email="coco@coordinator.demo")
-    assert coco.is_coordinator and coco.is_staff and not coco.is_superuser
-    for model in ("neighbourhood", "postcode", "partner", "workerassignment", "user"):
-        assert coco.has_perm(f"accounts.change_{model}"), model
-    assert coco.has_perm("ads.add_category")
-    assert not coco.has_perm("ads.delete_ad")
+    gijs = User.objects.get(email="gijs@utrecht.demo")
+    assert coordinator_scope(coco).region_ids == {Region.objects.get().pk}
+    assert coordinator_scope(gijs).municipality_ids == {Municipality.objects.get(slug="utrecht").pk}
+    assert not coordinator_scope(gijs).region_ids
+
+
+def test_coordinators_admin_rights_come_from_the_group(seeded):
+    for email in ("coco@coordinator.demo", "gijs@utrecht.demo"):
+        person = User.objects.get(email=email)
+        assert person.is_staff and not person.is_superuser
+        assert not person.user_permissions.exists()  # nothing granted by hand
+        assert list(person.groups.values_list("name", flat=True)) == ["Coordinators"]
+        for model in ("neighbourhood", "postcode", "partner", "workerassignment", "user"):
+            assert person.has_perm(f"accounts.change_{model}"), model
+        assert person.has_perm("ads.add_category")
+        assert not person.has_perm("ads.delete_ad")
+
+
+def test_wil_works_in_bilthoven(seeded):
+    wil = User.objects.get(email="wil@debilt.demo")
+    assert worker_neighbourhood_ids(wil) == {Neighbourhood.objects.get(slug="bilthoven").pk}
+
+
+def test_pias_inbox_shows_escalations_in_every_state(seeded):
+    partner = Partner.objects.get(slug="thuiszorg-de-buurt")
+    states = set(Escalation.objects.filter(partner=partner).values_list("state", flat=True))
+    assert states == set(Escalation.State.values)
+    assert Escalation.objects.filter(partner__slug="woonstichting-thuis", ad__neighbourhood__slug="bilthoven").exists()
+
+
+def test_a_rule_of_de_bilt_shows_in_the_history(seeded):
+    escalation = Escalation.objects.get(ad__title="Heg snoeien voor de winter")
+    assert (escalation.threshold_minutes, escalation.rule_level, escalation.rule_area) == (
+        24 * 60,
+        "municipality",
+        "De Bilt",
+    )
 
 
 def test_ads_exist_in_every_status_across_all_neighbourhoods(seeded):
     ads = Ad.objects.all()
     assert set(ads.values_list("status", flat=True)) == set(Ad.Status.values)
-    assert set(ads.values_list("neighbourhood__slug", flat=True)) == {"noord", "zuid", "centrum"}
+    assert set(ads.values_list("neighbourhood__slug", flat=True)) == {"noord", "zuid", "centrum", "bilthoven"}
     assert set(ads.values_list("kind", flat=True)) == {Ad.Kind.REQUEST, Ad.Kind.OFFER}
 
 

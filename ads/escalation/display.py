@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.permissions import is_worker_of
 from ads.escalation import selectors
 from ads.escalation.forms import ConsentForm
 from ads.escalation.models import Escalation, EscalationStep
-from ads.escalation.permissions import can_record_consent, is_coordinator
+from ads.escalation.permissions import can_record_consent, sees_ladder_history
+from ads.escalation.rules import RuleUsed, rule_for_request
 from ads.models import Ad
 from ads.permissions import is_author
 
@@ -88,14 +88,24 @@ def resident_lines(ad: Ad) -> list[str]:
     return [resident_line(e) for e in selectors.ad_escalations(ad=ad) if e.state != State.CANCELLED]
 
 
+def _rule_used(escalation: Escalation) -> str:
+    if escalation.threshold_minutes is None:
+        return ""
+    rule = RuleUsed(escalation.threshold_minutes, escalation.rule_level, escalation.rule_area)
+    return _("After %(rule)s.") % {"rule": rule.describe()}
+
+
 def history_line(step: EscalationStep) -> HistoryLine:
     escalation = step.escalation
+    note = str(NOTE_WORDS.get(step.note, step.note))
+    if step.action == "created":  # which rule's waiting time had passed
+        note = " ".join(filter(None, [note, _rule_used(escalation)]))
     return HistoryLine(
         at=step.created_at,
         to=_to(escalation),
         action=str(ACTION_WORDS.get(step.action, step.action)),
         actor=step.actor.display_name if step.actor else _("the system"),
-        note=str(NOTE_WORDS.get(step.note, step.note)),
+        note=note,
         outcome=escalation.get_outcome_display() if step.action == State.RESOLVED else "",
     )
 
@@ -105,8 +115,10 @@ def ad_ladder_context(*, user: User, ad: Ad, consent_form: ConsentForm | None = 
     context: dict = {}
     if is_author(user, ad):
         context["ladder_lines"] = resident_lines(ad)
-    if is_worker_of(user, ad.neighbourhood_id) or is_coordinator(user):
+    if sees_ladder_history(user, ad):
         context["ladder_history"] = [history_line(step) for step in selectors.ad_history(ad=ad)]
+        if ad.kind == Ad.Kind.REQUEST:
+            context["ladder_rule"] = rule_for_request(ad).describe()
         context["webhook_deliveries"] = list(selectors.ad_webhook_deliveries(ad=ad))
     if can_record_consent(user, ad) and ad.kind == Ad.Kind.REQUEST and not ad.is_closed:
         initial = {"consent": "yes" if ad.escalation_consent else "no"}

@@ -15,15 +15,74 @@ DEFAULT_THRESHOLD_MINUTES = 48 * 60
 TODAY_THRESHOLD_MINUTES = 4 * 60
 
 
+class RuleLevel(models.TextChoices):
+    """Where a rule applies; the order of precedence is in ads.escalation.rules."""
+
+    NEIGHBOURHOOD = "neighbourhood", _("neighbourhood")
+    MUNICIPALITY = "municipality", _("municipality")
+    REGION = "region", _("region")
+    EVERYWHERE = "everywhere", _("everywhere")
+    BUILT_IN = "built_in", _("built-in default")
+
+
+class Coverage(models.Model):
+    """One (neighbourhood, category) pair a partner covers: where the ladder passes
+    requests to it. Pairs, not a product of areas and categories, so a partner can
+    take groceries in Noord and paperwork in Centrum only."""
+
+    partner = models.ForeignKey("accounts.Partner", on_delete=models.CASCADE, related_name="coverage")
+    neighbourhood = models.ForeignKey("accounts.Neighbourhood", on_delete=models.CASCADE, related_name="coverage")
+    category = models.ForeignKey("ads.Category", on_delete=models.CASCADE, related_name="coverage")
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("coverage")
+        verbose_name_plural = _("coverage")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "neighbourhood", "category"], name="coverage_unique_pair"),
+        ]
+        indexes = [models.Index(fields=["neighbourhood", "category"], name="coverage_routing_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}: {self.neighbourhood_id}/{self.category_id}"
+
+
 class EscalationRule(models.Model):
-    """How long a request may stay unanswered before it is passed on. Empty fields
-    match anything; the most specific rule wins."""
+    """How long a request may stay unanswered before it is passed on. A rule applies in
+    one neighbourhood, municipality or region (or everywhere when all three are empty),
+    to one category and urgency or to any; the most specific rule wins."""
 
     neighbourhood = models.ForeignKey(
-        "accounts.Neighbourhood", on_delete=models.CASCADE, null=True, blank=True, related_name="escalation_rules"
+        "accounts.Neighbourhood",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="escalation_rules",
+        verbose_name=_("neighbourhood"),
+    )
+    municipality = models.ForeignKey(
+        "accounts.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="escalation_rules",
+        verbose_name=_("municipality"),
+    )
+    region = models.ForeignKey(
+        "accounts.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="escalation_rules",
+        verbose_name=_("region"),
     )
     category = models.ForeignKey(
-        "ads.Category", on_delete=models.CASCADE, null=True, blank=True, related_name="escalation_rules"
+        "ads.Category",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="escalation_rules",
+        verbose_name=_("category"),
     )
     urgency = models.CharField(
         _("urgency"), max_length=10, blank=True, choices=[("normal", _("Normal")), ("today", _("Today"))]
@@ -38,17 +97,38 @@ class EscalationRule(models.Model):
             # Empty fields count as equal here (NULLs would not), so each level has one rule.
             models.UniqueConstraint(
                 Coalesce("neighbourhood", Value(0)),
+                Coalesce("municipality", Value(0)),
+                Coalesce("region", Value(0)),
                 Coalesce("category", Value(0)),
                 "urgency",
                 name="escalation_rule_unique",
-                violation_error_message=_("There is already a rule for this neighbourhood, category and urgency."),
+                violation_error_message=_("There is already a rule for this place, category and urgency."),
             ),
             models.CheckConstraint(condition=Q(threshold_minutes__gte=1), name="escalation_rule_threshold_positive"),
+            models.CheckConstraint(
+                condition=Q(neighbourhood__isnull=True, municipality__isnull=True)
+                | Q(neighbourhood__isnull=True, region__isnull=True)
+                | Q(municipality__isnull=True, region__isnull=True),
+                name="escalation_rule_one_area",
+                violation_error_message=_("Choose one place: a neighbourhood, a municipality or a region."),
+            ),
         ]
 
     def __str__(self) -> str:
-        where = f"{self.neighbourhood or '*'} / {self.category or '*'} / {self.urgency or '*'}"
+        where = f"{self.area or '*'} / {self.category or '*'} / {self.urgency or '*'}"
         return f"{where}: {self.threshold_minutes}"
+
+    @property
+    def level(self) -> str:
+        if self.neighbourhood_id:
+            return RuleLevel.NEIGHBOURHOOD
+        if self.municipality_id:
+            return RuleLevel.MUNICIPALITY
+        return RuleLevel.REGION if self.region_id else RuleLevel.EVERYWHERE
+
+    @property
+    def area(self):
+        return self.neighbourhood or self.municipality or self.region
 
 
 class Escalation(models.Model):
@@ -86,6 +166,11 @@ class Escalation(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     raised_at = models.DateTimeField(null=True, blank=True)
+    # The rule that set the request's waiting time, as it was when the ladder passed it on
+    # (a snapshot: the rule may change or go later, the history must not).
+    threshold_minutes = models.PositiveIntegerField(_("waiting time (minutes)"), null=True, blank=True)
+    rule_level = models.CharField(_("rule of"), max_length=15, choices=RuleLevel.choices, blank=True)
+    rule_area = models.CharField(_("rule's place"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("escalation")

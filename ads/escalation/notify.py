@@ -74,25 +74,29 @@ def escalations_created(created: list[Created]) -> None:
     if not created:
         return
     staff = selectors.partner_staff_ids(partner_ids={c.partner_id for c in created if c.partner_id})
-    workers = selectors.worker_ids(neighbourhood_ids={c.neighbourhood_id for c in created if not c.partner_id})
-    coordinators = selectors.coordinator_ids() if any(not c.partner_id for c in created) else []
+    to_workers = {c.neighbourhood_id for c in created if not c.partner_id}
+    workers = selectors.worker_ids(neighbourhood_ids=to_workers)
+    coordinators = selectors.coordinator_ids(neighbourhood_ids=to_workers - set(workers))
     notes = []
     for c in created:
-        recipients = staff.get(c.partner_id, []) if c.partner_id else (workers.get(c.neighbourhood_id) or coordinators)
+        fallback = workers.get(c.neighbourhood_id) or coordinators.get(c.neighbourhood_id, ())
+        recipients = staff.get(c.partner_id, []) if c.partner_id else fallback
         url = escalation_url(c.id) if c.partner_id else _ad_url(c.ad_id)
         notes += [_note(r, "escalation.created", ("escalation", c.id), url, ad=c.ad_id) for r in recipients]
     _store(notes)
 
 
 def escalations_raised(raised: list[Created]) -> None:
-    """Nobody picked these up in time: the coordinators and the neighbourhood's workers."""
+    """Nobody picked these up in time: the neighbourhood's workers, and the coordinators
+    of its municipality and of its region (no one else's)."""
     if not raised:
         return
-    workers = selectors.worker_ids(neighbourhood_ids={r.neighbourhood_id for r in raised})
-    coordinators = selectors.coordinator_ids()
+    places = {r.neighbourhood_id for r in raised}
+    workers = selectors.worker_ids(neighbourhood_ids=places)
+    coordinators = selectors.coordinator_ids(neighbourhood_ids=places)
     notes = []
     for r in raised:
-        recipients = set(coordinators) | set(workers.get(r.neighbourhood_id, []))
+        recipients = coordinators.get(r.neighbourhood_id, set()) | set(workers.get(r.neighbourhood_id, []))
         notes += [
             _note(u, "escalation.raised", ("escalation", r.id), _ad_url(r.ad_id), ad=r.ad_id, partner=r.partner_id)
             for u in recipients

@@ -1,5 +1,6 @@
 """Who may see and handle escalations: partner staff their own organisation's, the
-neighbourhood's workers those addressed to them, coordinators the rules."""
+neighbourhood's workers those addressed to them, coordinators those of their scope
+(to read) and the rules of their scope."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -7,12 +8,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.permissions import worker_neighbourhood_ids
-from ads.escalation.models import Escalation
-
-
-def is_coordinator(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.is_coordinator
+from accounts.permissions import coordinates_neighbourhood, coordinator_scope, is_coordinator, worker_neighbourhood_ids
+from ads.escalation.models import Escalation, EscalationRule
 
 
 def has_inbox(user: User) -> bool:
@@ -20,7 +17,7 @@ def has_inbox(user: User) -> bool:
     requests; a resident does not (403 rather than an always-empty list)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.partner_id or user.is_coordinator or worker_neighbourhood_ids(user))
+    return bool(user.partner_id or worker_neighbourhood_ids(user) or is_coordinator(user))
 
 
 def access_inbox(user: User) -> None:
@@ -30,12 +27,12 @@ def access_inbox(user: User) -> None:
 
 def escalations_visible_to(user: User) -> QuerySet[Escalation]:
     """Partner staff: their organisation's. Workers: every escalation of a request in
-    their neighbourhoods (they see the whole history). Coordinators: all (to read)."""
+    their neighbourhoods (they see the whole history). Coordinators: every escalation of
+    their municipalities or region (to read)."""
     if not user.is_authenticated or not user.is_active:
         return Escalation.objects.none()
-    if user.is_coordinator:
-        return Escalation.objects.all()
-    scope = Q(ad__neighbourhood_id__in=worker_neighbourhood_ids(user))
+    neighbourhoods = worker_neighbourhood_ids(user) | coordinator_scope(user).neighbourhood_ids
+    scope = Q(ad__neighbourhood_id__in=neighbourhoods)
     if user.partner_id:
         scope |= Q(partner_id=user.partner_id)
     return Escalation.objects.filter(scope)
@@ -71,4 +68,32 @@ def access_escalation(*, user: User, escalation_id: int | str) -> Escalation:
     try:
         return escalations_visible_to(user).select_related("ad", "partner").get(pk=int(escalation_id))
     except (Escalation.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def sees_ladder_history(user: User, ad) -> bool:
+    """The whole history of a request's ladder: its neighbourhood's workers and coordinators."""
+    return ad.neighbourhood_id in worker_neighbourhood_ids(user) or coordinates_neighbourhood(
+        user, ad.neighbourhood_id
+    )
+
+
+def rules_in_scope_q(*, user: User) -> Q:
+    """The rules a coordinator manages: those of their neighbourhoods, municipalities and regions."""
+    scope = coordinator_scope(user)
+    return (
+        Q(neighbourhood_id__in=scope.neighbourhood_ids)
+        | Q(municipality_id__in=scope.municipality_ids)
+        | Q(region_id__in=scope.region_ids)
+    )
+
+
+def access_rule(*, user: User, rule_id: int | str) -> EscalationRule:
+    """A rule of the coordinator's scope; another scope's (or a rule for everywhere,
+    which is the operator's) answers 404, like a missing one."""
+    if not is_coordinator(user):
+        raise PermissionDenied(_("Only coordinators manage escalation rules."))
+    try:
+        return EscalationRule.objects.filter(rules_in_scope_q(user=user)).get(pk=int(rule_id))
+    except (EscalationRule.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None

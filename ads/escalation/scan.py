@@ -12,7 +12,7 @@ again next run. The public names are re-exported by services.py.
 
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -23,7 +23,7 @@ from accounts.models import User
 from ads.escalation import notify, selectors, webhooks
 from ads.escalation.audit import steps_audit
 from ads.escalation.models import Escalation, EscalationStep
-from ads.escalation.rules import Thresholds, thresholds_load
+from ads.escalation.rules import RuleUsed, Thresholds, thresholds_load
 from ads.models import Ad
 
 State = Escalation.State
@@ -83,22 +83,26 @@ def escalation_scan_batches(*, now: datetime | None = None, batch_size: int | No
 
 
 def _ladder_batch(ads: list[Ad], *, now: datetime, thresholds: Thresholds, coverage: dict) -> ScanResult:
-    due, halfway = [], []
+    due, halfway, rules = [], [], {}
     for ad in ads:
-        wait = thresholds.threshold(
+        rule = thresholds.rule_for(
             neighbourhood_id=ad.neighbourhood_id, category_id=ad.category_id, urgency=ad.urgency
         )
+        wait = timedelta(minutes=rule.minutes)
         age = now - ad.created_at
         if age >= wait:
             due.append(ad)
+            rules[ad.pk] = rule
         elif age >= wait / 2 and ad.nudged_at is None:
             halfway.append(ad)
-    created = _escalate(due, now=now, coverage=coverage)
+    created = _escalate(due, now=now, coverage=coverage, rules=rules)
     _nudge(halfway, now=now)
     return ScanResult(candidates=len(ads), nudged=len(halfway), escalated=len(due), created=created, batches=1)
 
 
-def _escalate(ads: list[Ad], *, now: datetime, coverage: dict[tuple[int, int], list[int]]) -> int:
+def _escalate(
+    ads: list[Ad], *, now: datetime, coverage: dict[tuple[int, int], list[int]], rules: dict[int, RuleUsed]
+) -> int:
     """Step 1: every partner covering the neighbourhood and category, with consent;
     otherwise (no consent, or nobody covers it) the neighbourhood's workers."""
     if not ads:
@@ -107,7 +111,7 @@ def _escalate(ads: list[Ad], *, now: datetime, coverage: dict[tuple[int, int], l
     for ad in ads:
         partners = coverage.get((ad.neighbourhood_id, ad.category_id), []) if ad.escalation_consent else []
         rows += [(ad.pk, partner_id, 1) for partner_id in partners] or [(ad.pk, None, 1)]
-    created = insert_escalations(rows, now=now, action="created")
+    created = insert_escalations(rows, now=now, action="created", rules=rules)
     Ad.objects.filter(pk__in=[ad.pk for ad in ads]).update(escalated_at=now)
     where = {ad.pk: ad.neighbourhood_id for ad in ads}
     found = [notify.Created(pk, ad_id, partner, where[ad_id]) for pk, ad_id, partner in created]
@@ -130,19 +134,32 @@ def _nudge(ads: list[Ad], *, now: datetime) -> None:
 
 
 def insert_escalations(
-    rows: list[tuple[int, int | None, int]], *, now: datetime, action: str, actor: User | None = None, note: str = ""
+    rows: list[tuple[int, int | None, int]],
+    *,
+    now: datetime,
+    action: str,
+    actor: User | None = None,
+    note: str = "",
+    rules: dict[int, RuleUsed] | None = None,
 ) -> list[tuple[int, int, int | None]]:
-    """Insert (ad, partner, step) rows; one that exists already is skipped by the unique
+    """Insert (ad, partner, step) rows, each with the rule that set its request's waiting
+    time (`rules`, by ad) when known; one that exists already is skipped by the unique
     constraints. Returns (id, ad_id, partner_id) of the rows this call created, so that
     only they get a history step and a notification."""
     if not rows:
         return []
+    rules = rules or {}
     table = connection.ops.quote_name(Escalation._meta.db_table)
-    values = ", ".join(["(%s, %s, %s, %s, '', %s)"] * len(rows))
+    values = ", ".join(["(%s, %s, %s, %s, '', %s, %s, %s, %s)"] * len(rows))
     moment = connection.ops.adapt_datetimefield_value(now)
-    params = [value for ad_id, partner_id, step in rows for value in (ad_id, partner_id, step, State.OPEN, moment)]
+    params = []
+    for ad_id, partner_id, step in rows:
+        rule = rules.get(ad_id)
+        used = (rule.minutes, rule.level, rule.area) if rule else (None, "", "")
+        params += [ad_id, partner_id, step, State.OPEN, moment, *used]
     sql = (
-        f"INSERT INTO {table} (ad_id, partner_id, step, state, outcome, created_at) VALUES {values} "  # noqa: S608
+        f"INSERT INTO {table} (ad_id, partner_id, step, state, outcome, created_at, "  # noqa: S608
+        f"threshold_minutes, rule_level, rule_area) VALUES {values} "
         "ON CONFLICT DO NOTHING RETURNING id, ad_id, partner_id"
     )
     with connection.cursor() as cursor:

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from accounts.models import Partner, User, WorkerAssignment
-from ads.escalation.models import Escalation, EscalationRule, EscalationStep, Heartbeat, WebhookDelivery
-from ads.escalation.permissions import escalations_visible_to
-from ads.models import Ad, Category
+from accounts.models import CoordinatorRole, Neighbourhood, Partner, User, WorkerAssignment
+from ads.escalation.models import Coverage, Escalation, EscalationRule, EscalationStep, Heartbeat, WebhookDelivery
+from ads.escalation.permissions import escalations_visible_to, rules_in_scope_q
+from ads.models import Ad
 
 # What the scan needs of a request; nothing else is read.
 LADDER_FIELDS = (
@@ -66,13 +66,10 @@ def unclaimed_escalations(*, cutoff: datetime, after: Keyset | None = None) -> Q
 
 
 def partner_coverage() -> dict[tuple[int, int], list[int]]:
-    """(neighbourhood, category) → the partners covering both, in a stable order. Small:
-    it grows with partners, not with requests, so the scan reads it once."""
-    through = Category.partners.through
-    rows = (
-        through.objects.filter(partner__neighbourhoods__isnull=False)
-        .order_by("partner__name", "partner_id")
-        .values_list("partner__neighbourhoods", "category_id", "partner_id")
+    """(neighbourhood, category) → the partners covering that pair, in a stable order.
+    Small: it grows with partners, not with requests, so the scan reads it once."""
+    rows = Coverage.objects.order_by("partner__name", "partner_id").values_list(
+        "neighbourhood_id", "category_id", "partner_id"
     )
     coverage: dict[tuple[int, int], list[int]] = defaultdict(list)
     for neighbourhood_id, category_id, partner_id in rows:
@@ -83,9 +80,18 @@ def partner_coverage() -> dict[tuple[int, int], list[int]]:
 def partners_covering(*, neighbourhood_id: int, category_id: int) -> list[int]:
     """The partners covering one neighbourhood and category, in the same order as partner_coverage."""
     return list(
-        Partner.objects.filter(neighbourhoods=neighbourhood_id, categories=category_id)
-        .order_by("name", "id")
-        .values_list("id", flat=True)
+        Coverage.objects.filter(neighbourhood_id=neighbourhood_id, category_id=category_id)
+        .order_by("partner__name", "partner_id")
+        .values_list("partner_id", flat=True)
+    )
+
+
+def partner_pairs(*, partner: Partner) -> list[tuple[int, int]]:
+    """The (neighbourhood, category) pairs one partner covers, by neighbourhood and category."""
+    return list(
+        Coverage.objects.filter(partner=partner)
+        .order_by("neighbourhood__name", "category__position", "category_id")
+        .values_list("neighbourhood_id", "category_id")
     )
 
 
@@ -114,8 +120,22 @@ def worker_ids(*, neighbourhood_ids: set[int]) -> dict[int, list[int]]:
     return workers
 
 
-def coordinator_ids() -> list[int]:
-    return list(User.objects.filter(is_coordinator=True, is_active=True).values_list("id", flat=True))
+def coordinator_ids(*, neighbourhood_ids: set[int]) -> dict[int, set[int]]:
+    """neighbourhood → the active coordinators of its municipality or its region."""
+    if not neighbourhood_ids:
+        return {}
+    rows = Neighbourhood.objects.filter(pk__in=neighbourhood_ids).values_list(
+        "pk", "municipality_id", "municipality__region_id"
+    )
+    places = {pk: (municipality, region) for pk, municipality, region in rows}
+    roles = CoordinatorRole.objects.filter(
+        Q(municipality_id__in={m for m, _r in places.values()}) | Q(region_id__in={r for _m, r in places.values()}),
+        user__is_active=True,
+    ).values_list("user_id", "municipality_id", "region_id")
+    by_place: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for user_id, municipality_id, region_id in roles:
+        by_place[("m", municipality_id) if municipality_id else ("r", region_id)].add(user_id)
+    return {pk: by_place[("m", m)] | by_place[("r", r)] for pk, (m, r) in places.items()}
 
 
 def _open_first() -> Case:
@@ -194,7 +214,11 @@ def heartbeat_age(*, name: str = "celery", now: datetime | None = None) -> timed
     return None if beat_at is None else (now or timezone.now()) - beat_at
 
 
-def escalation_rules() -> QuerySet[EscalationRule]:
-    return EscalationRule.objects.select_related("neighbourhood", "category").order_by(
-        "neighbourhood__name", "category__position", "urgency", "id"
+def escalation_rules(*, user: User) -> QuerySet[EscalationRule]:
+    """The rules a coordinator manages, and the rules for everywhere (which they read)."""
+    everywhere = Q(neighbourhood__isnull=True, municipality__isnull=True, region__isnull=True)
+    return (
+        EscalationRule.objects.filter(rules_in_scope_q(user=user) | everywhere)
+        .select_related("neighbourhood", "municipality", "region", "category")
+        .order_by("region__name", "municipality__name", "neighbourhood__name", "category__position", "urgency", "id")
     )

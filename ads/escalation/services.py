@@ -14,7 +14,7 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Neighbourhood, User
+from accounts.models import Municipality, Neighbourhood, Region, User
 from ads.escalation import notify, selectors, webhooks
 from ads.escalation.audit import steps_audit
 from ads.escalation.exceptions import EscalationAlreadyClaimed, EscalationClosed, EscalationNotClaimed
@@ -313,23 +313,55 @@ def _announce(created: list[tuple[int, int, int | None]], ad: Ad) -> None:
 # Rules and the canary -----------------------------------------------------------------------
 
 
+PLACE_FIELDS = frozenset({"neighbourhood", "municipality", "region"})
+RULE_FIELDS = (*sorted(PLACE_FIELDS), "category", "urgency", "threshold_minutes")
+
+
 def escalation_rule_create(
     *,
     threshold_minutes: int,
     neighbourhood: Neighbourhood | None = None,
+    municipality: Municipality | None = None,
+    region: Region | None = None,
     category: Category | None = None,
     urgency: str = "",
 ) -> EscalationRule:
     rule = EscalationRule(
-        neighbourhood=neighbourhood, category=category, urgency=urgency, threshold_minutes=threshold_minutes
+        neighbourhood=neighbourhood,
+        municipality=municipality,
+        region=region,
+        category=category,
+        urgency=urgency,
+        threshold_minutes=threshold_minutes,
     )
+    return _rule_save(rule)
+
+
+def escalation_rule_update(*, rule: EscalationRule, **changes) -> EscalationRule:
+    """Change a rule's place, category, urgency or waiting time (only those given). A new
+    place replaces the old one."""
+    if PLACE_FIELDS & set(changes):
+        changes = {**dict.fromkeys(PLACE_FIELDS), **changes}
+    for field, value in changes.items():
+        if field not in RULE_FIELDS:
+            raise ValidationError({field: _("This field cannot be changed.")})
+        setattr(rule, field, value)
+    return _rule_save(rule)
+
+
+def escalation_rule_delete(*, rule: EscalationRule) -> None:
+    """The next most specific rule applies from now on; past escalations keep theirs."""
+    rule.delete()
+
+
+def _rule_save(rule: EscalationRule) -> EscalationRule:
     rule.full_clean()
     try:
         with transaction.atomic():
             rule.save()
     except IntegrityError:
         # Two coordinators adding the same rule at once: the constraint refuses the second.
-        raise ValidationError(_("There is already a rule for this neighbourhood, category and urgency.")) from None
+        raise ValidationError(_("There is already a rule for this place, category and urgency.")) from None
     return rule
 
 

@@ -39,6 +39,7 @@ def talk(responder: str, *lines: tuple[str, str]) -> DemoConversation:
 ANNA, BRAM, FATIMA, HENK = "anna@noord.demo", "bram@noord.demo", "fatima@noord.demo", "henk@noord.demo"
 COR, JOKE, MEHMET = "cor@zuid.demo", "joke@zuid.demo", "mehmet@zuid.demo"
 ELS, SVEN = "els@centrum.demo", "sven@centrum.demo"
+DIRK = "dirk@debilt.demo"
 
 NOORD = [
     DemoAd(
@@ -254,6 +255,38 @@ NOORD = [
         "De lift is kapot. Wie helpt mij om kratten water naar boven te dragen?",
         days=40,
         status="expired",
+    ),
+]
+
+# Requests no neighbour answered, passed on to Thuiszorg De Buurt: seed_demo moves each
+# escalation to another state (LADDER in seed_demo), so Pia's inbox shows a partner's day.
+NOORD_LADDER = [
+    DemoAd(
+        HENK,
+        "request",
+        "boodschappen",
+        "Boodschappen na mijn operatie",
+        "Ik ben net geopereerd aan mijn heup. De komende weken kan ik niet naar de winkel.",
+        days=6,
+        consent=True,
+    ),
+    DemoAd(
+        HENK,
+        "request",
+        "gezelschap",
+        "Samen naar de bingo in het buurthuis",
+        "Ik ga graag naar de bingo, maar alleen durf ik niet meer in het donker. Wie gaat mee?",
+        days=7,
+        consent=True,
+    ),
+    DemoAd(
+        ANNA,
+        "request",
+        "administratie",
+        "Hulp met de belastingaangifte",
+        "Vroeger deed mijn man de belastingen. Nu moet ik het zelf. Wie helpt mij op weg?",
+        days=8,
+        consent=True,
     ),
 ]
 
@@ -535,4 +568,32 @@ CENTRUM = [
     ),
 ]
 
-ADS = NOORD + ZUID + CENTRUM
+BILTHOVEN = [
+    DemoAd(
+        DIRK,
+        "request",
+        "tuin",
+        "Heg snoeien voor de winter",
+        "Mijn heg is te hoog geworden. Met mijn rug kan ik niet meer snoeien. Wie helpt?",
+        days=4,
+        consent=True,
+    ),
+    DemoAd(
+        DIRK,
+        "offer",
+        "digitale-hulp",
+        "Hulp met de computer of de tablet",
+        "Ik was systeembeheerder. Ik help u graag met uw computer, tablet of telefoon.",
+        days=10,
+    ),
+    DemoAd(
+        DIRK,
+        "request",
+        "vervoer",
+        "Rit naar het ziekenhuis in Zeist",
+        "Volgende week heb ik een afspraak in het ziekenhuis. Wie rijdt mij heen en terug?",
+        days=1,
+    ),
+]
+
+ADS = NOORD + NOORD_LADDER + ZUID + CENTRUM + BILTHOVEN

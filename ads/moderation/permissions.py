@@ -68,8 +68,3 @@ def access_user_for_moderation(*, user: User, user_id: int | str) -> User:
         )
     except (User.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
-
-
-def is_staff_member(user: User) -> bool:
-    """People with a role: they are not moderated through the residents' queue."""
-    return bool(user.is_staff or user.is_superuser or user.is_coordinator or user.partner_id or is_worker(user))

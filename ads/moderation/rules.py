@@ -15,8 +15,8 @@ from django.utils.translation import ngettext
 
 from accounts.limits import RateLimited
 from accounts.models import Neighbourhood, User
+from accounts.permissions import is_staff_member
 from ads.models import Ad, Reply
-from ads.moderation.permissions import is_staff_member
 
 NEWCOMER_WINDOW = timedelta(days=1)
 NEWCOMER_MAX_ADS = 3

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User, WorkerAssignment
-from accounts.permissions import is_worker_of
+from accounts.permissions import is_staff_member, is_worker_of
 from ads.moderation import notify
 from ads.moderation.models import REASON_MAX, ModerationDecision
-from ads.moderation.permissions import NOT_A_WORKER, is_staff_member
+from ads.moderation.permissions import NOT_A_WORKER
 from ads.moderation.text import clean_text
 
 SUSPEND_MAX_DAYS = 365

@@ -102,7 +102,8 @@ def test_neighbourhoods_are_listed_for_everyone_by_name(cast):
     assert response.status_code == 200
     rows = response.json()
     assert [row["slug"] for row in rows] == ["centrum", "noord", "zuid"]
-    assert set(rows[0]) == {"id", "slug", "name", "municipality", "is_member"}
+    assert set(rows[0]) == {"id", "slug", "name", "municipality", "municipality_name", "is_member"}
+    assert (rows[0]["municipality"], rows[0]["municipality_name"]) == ("utrecht", "Utrecht")
     assert not any(row["is_member"] for row in rows)
 
 

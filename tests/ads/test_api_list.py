@@ -264,9 +264,12 @@ def test_a_search_for_a_rare_word_is_served_by_the_search_index(seeded_board):
 @pytest.mark.postgres
 def test_a_search_for_a_common_word_is_served_by_an_index(seeded_board):
     # One ad in 33 is about a bike. On a board this small the planner combines both
-    # indexes; on a large one it walks ad_board_idx, newest first (bench/README.md).
+    # indexes, or reads the neighbourhood's rows through its foreign-key index and
+    # filters them (the seeded text is random, so either happens); on a large one it
+    # walks ad_board_idx, newest first (bench/README.md). Never the whole table.
     plan = _plan(seeded_board, neighbourhood="bench-1", q="fiets")
-    assert "ad_search_idx" in plan or "Index Scan using ad_board_idx" in plan, plan
+    indexes = ("ad_search_idx", "Index Scan using ad_board_idx", "Bitmap Index Scan on ads_ad_neighbourhood_id")
+    assert any(index in plan for index in indexes), plan
     assert "Seq Scan on ads_ad" not in plan
 
 

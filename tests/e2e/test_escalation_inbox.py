@@ -22,7 +22,7 @@ TITLE = "Wie helpt mij met de boodschappen?"
 def test_partner_claims_and_resolves_and_the_resident_sees_the_outcome(new_page: NewPage, e2e_cast: E2ECast):
     cast = e2e_cast.cast
     partner = cast.partner_staff.partner
-    factories.category("boodschappen").partners.add(partner)
+    factories.cover(partner, [cast.noord], ["boodschappen"])
     cast.author.phone = "030-1234567"
     cast.author.save(update_fields=["phone"])
     ad = factories.AdFactory(
@@ -59,7 +59,7 @@ def test_partner_claims_and_resolves_and_the_resident_sees_the_outcome(new_page:
 def test_inbox_pages_have_no_wcag_violations(language: str, new_page: NewPage, e2e_cast: E2ECast):
     cast = e2e_cast.cast
     partner = cast.partner_staff.partner
-    factories.category("boodschappen").partners.add(partner)
+    factories.cover(partner, [cast.noord], ["boodschappen"])
     ad = factories.AdFactory(
         author=cast.author, title=TITLE, escalation_consent=True, created_at=timezone.now() - timedelta(hours=49)
     )

@@ -39,9 +39,7 @@ class Ladder:
 
 def partner_covering(neighbourhood: Neighbourhood, *categories: Category, **fields) -> Partner:
     partner = factories.PartnerFactory(**fields)
-    partner.neighbourhoods.add(neighbourhood)
-    for category in categories:
-        category.partners.add(partner)
+    factories.cover(partner, [neighbourhood], categories)
     return partner
 
 
@@ -57,7 +55,7 @@ def ladder(db) -> Ladder:
     factories.AdFactory(author=other_offerer, kind=Ad.Kind.OFFER, category=company, created_at=NOW - 10 * HOUR)
     worker = factories.WorkerAssignmentFactory(neighbourhood=noord, user__display_name="Wout").user
     factories.WorkerAssignmentFactory(neighbourhood=zuid, user__display_name="Zeno")
-    coordinator = factories.UserFactory(neighbourhood=None, is_coordinator=True, display_name="Coco")
+    coordinator = factories.coordinator(display_name="Coco")
     care = partner_covering(noord, groceries, name="Thuiszorg Noord", ack_window_minutes=120)
     care_staff = [factories.UserFactory(neighbourhood=None, partner=care, display_name=n) for n in ("Pia", "Piet")]
     housing = partner_covering(noord, company, name="Woonstichting")

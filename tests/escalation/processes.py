@@ -157,8 +157,7 @@ def partners_covering(neighbourhood: Neighbourhood, category: Category, count: i
     partners = []
     for _ in range(count):
         partner = factories.PartnerFactory()
-        partner.neighbourhoods.add(neighbourhood)
-        category.partners.add(partner)
+        factories.cover(partner, [neighbourhood], [category])
         factories.UserFactory(neighbourhood=None, partner=partner)
         partners.append(partner)
     return partners

@@ -1,4 +1,4 @@
-"""GET/POST /api/v1/escalation-rules/: coordinators only."""
+"""GET/POST /api/v1/escalation-rules/: coordinators only, within their scope."""
 
 import pytest
 
@@ -10,13 +10,13 @@ URL = "/api/v1/escalation-rules/"
 
 
 @pytest.fixture
-def coordinator(db):
-    return factories.UserFactory(neighbourhood=None, is_coordinator=True)
+def noord(db):
+    return factories.NeighbourhoodFactory(slug="noord")
 
 
 @pytest.fixture
-def noord(db):
-    return factories.NeighbourhoodFactory(slug="noord")
+def coordinator(noord):
+    return factories.coordinator()  # of the region Noord lies in
 
 
 def test_coordinator_adds_and_lists_rules(coordinator, noord):
@@ -25,11 +25,11 @@ def test_coordinator_adds_and_lists_rules(coordinator, noord):
     )
     assert response.status_code == 201, response.json()
     assert response.json()["neighbourhood"] == "noord"
-    api_as(coordinator).post(URL, {"threshold_minutes": 24 * 60}, format="json")
+    api_as(coordinator).post(URL, {"region": "regio-utrecht", "threshold_minutes": 24 * 60}, format="json")
     rules = api_as(coordinator).get(URL).json()
-    assert {(r["neighbourhood"], r["category"], r["urgency"], r["threshold_minutes"]) for r in rules} == {
-        ("noord", "boodschappen", "today", 90),
-        (None, None, "", 24 * 60),
+    assert {(r["neighbourhood"], r["region"], r["category"], r["urgency"], r["threshold_minutes"]) for r in rules} == {
+        ("noord", None, "boodschappen", "today", 90),
+        (None, "regio-utrecht", None, "", 24 * 60),
     }
 
 
@@ -37,8 +37,9 @@ def test_a_second_rule_at_the_same_level_is_refused(coordinator, noord):
     assert api_as(coordinator).post(URL, {"neighbourhood": "noord", "threshold_minutes": 60}).status_code == 201
     response = api_as(coordinator).post(URL, {"neighbourhood": "noord", "threshold_minutes": 30})
     assert response.status_code == 400
-    assert api_as(coordinator).post(URL, {"threshold_minutes": 30}, format="json").status_code == 201
-    assert api_as(coordinator).post(URL, {"threshold_minutes": 40}, format="json").status_code == 400
+    region = {"region": "regio-utrecht"}
+    assert api_as(coordinator).post(URL, {**region, "threshold_minutes": 30}, format="json").status_code == 201
+    assert api_as(coordinator).post(URL, {**region, "threshold_minutes": 40}, format="json").status_code == 400
     assert EscalationRule.objects.count() == 2
 
 
@@ -76,13 +77,14 @@ def test_coordinators_manage_rules_in_the_admin(db):
     from django.contrib import admin
     from django.test import Client, RequestFactory
 
-    coordinator = factories.UserFactory(neighbourhood=None, is_coordinator=True, is_staff=True)
+    coordinator = factories.coordinator()
+    region = coordinator.coordinator_roles.get().region
     clerk = factories.UserFactory(neighbourhood=None, is_staff=True)
     client = Client()
     client.force_login(coordinator)
     url = "/admin/ads/escalationrule/add/"
-    assert client.post(url, {"urgency": "", "threshold_minutes": 600}).status_code == 302
-    response = client.post(url, {"urgency": "", "threshold_minutes": 700})
+    assert client.post(url, {"region": region.pk, "urgency": "", "threshold_minutes": 600}).status_code == 302
+    response = client.post(url, {"region": region.pk, "urgency": "", "threshold_minutes": 700})
     assert response.status_code == 200  # the form again, with the duplicate refused
     assert EscalationRule.objects.get().threshold_minutes == 600
     rule_admin = admin.site._registry[EscalationRule]

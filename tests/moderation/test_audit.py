@@ -8,9 +8,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import services_roles
 from accounts.audit import AuditAction, audit_record
-from accounts.models import AuditEntry, AuditLogAppendOnly, User, WorkerAssignment
+from accounts.models import AuditEntry, AuditLogAppendOnly, User
 from ads.escalation.services import escalation_claim, escalation_scan
+from ads.escalation.services_coverage import coverage_add, coverage_remove
 from ads.models import Ad, Escalation
 from tests import factories
 
@@ -82,13 +84,22 @@ def test_deleting_a_person_leaves_their_entries(cast, entry):
 
 def test_role_changes_are_recorded(cast):
     person = factories.UserFactory(neighbourhood=cast.noord)
-    assignment = WorkerAssignment.objects.create(user=person, neighbourhood=cast.noord)
-    person.partner = cast.partner_staff.partner
-    person.is_coordinator = True
-    person.save()
-    assignment.delete()
+    assignment = services_roles.worker_assign(user=person, neighbourhood=cast.noord, actor=cast.coordinator)
+    services_roles.partner_staff_set(user=person, partner=cast.partner_staff.partner, actor=cast.coordinator)
+    role = services_roles.coordinator_grant(user=person, municipality=cast.noord.municipality, actor=cast.coordinator)
+    services_roles.worker_unassign(assignment=assignment, actor=cast.coordinator)
+    services_roles.coordinator_revoke(role=role, actor=cast.coordinator)
     actions = list(AuditEntry.objects.filter(subject=person).order_by("id").values_list("action", flat=True))
-    assert actions == ["role.worker_added", "role.partner", "role.coordinator", "role.worker_removed"]
+    assert actions == [
+        "role.worker_added",
+        "role.partner",
+        "role.admin",  # the coordinator role gives admin access
+        "role.coordinator_added",
+        "role.worker_removed",
+        "role.admin",
+        "role.coordinator_removed",
+    ]
+    assert set(AuditEntry.objects.filter(subject=person).values_list("actor", flat=True)) == {cast.coordinator.pk}
     partner_entry = AuditEntry.objects.get(subject=person, action="role.partner")
     assert partner_entry.detail == {"field": "partner", "old": None, "new": cast.partner_staff.partner_id}
     assert AuditEntry.objects.get(subject=person, action="role.worker_added").neighbourhood == cast.noord
@@ -102,7 +113,7 @@ def test_saving_a_person_without_role_change_records_nothing(cast):
 
 
 def test_role_changes_in_the_admin_name_the_coordinator(cast):
-    coordinator = factories.UserFactory(neighbourhood=None, is_coordinator=True, is_superuser=True, is_staff=True)
+    coordinator = factories.UserFactory(neighbourhood=None, is_superuser=True, is_staff=True)
     client = Client()
     client.force_login(coordinator)
     response = client.post(
@@ -136,8 +147,7 @@ def test_workers_cannot_read_the_log(cast):
 
 
 def test_escalation_steps_are_recorded(cast):
-    category = cast.ad.category
-    category.partners.add(cast.partner_staff.partner)
+    factories.cover(cast.partner_staff.partner, [cast.noord], [cast.ad.category])
     Ad.objects.filter(pk=cast.ad.pk).update(
         escalation_consent=True, first_response_at=None, created_at=timezone.now() - timedelta(days=3)
     )
@@ -153,14 +163,20 @@ def test_escalation_steps_are_recorded(cast):
     assert {e.neighbourhood_id for e in entries} == {cast.noord.pk}
 
 
-def test_changes_to_a_partners_neighbourhoods_are_recorded(cast):
+def test_changes_to_a_partners_coverage_are_recorded(cast):
     partner = cast.partner_staff.partner
-    before = AuditEntry.objects.filter(action="role.partner_area", target_id=partner.pk).count()
-    assert before == 1  # the cast's partner was given Noord
-    partner.neighbourhoods.add(cast.zuid)
-    partner.neighbourhoods.remove(cast.noord)
-    entries = AuditEntry.objects.filter(action="role.partner_area", target_id=partner.pk).order_by("id")[before:]
-    assert [e.detail for e in entries] == [
-        {"change": "add", "neighbourhoods": [cast.zuid.pk]},
-        {"change": "remove", "neighbourhoods": [cast.noord.pk]},
+    groceries, company = factories.category("boodschappen"), factories.category("gezelschap")
+    coverage_add(
+        partner=partner, neighbourhoods=[cast.noord, cast.zuid], categories=[groceries], actor=cast.coordinator
+    )
+    coverage_add(partner=partner, neighbourhoods=[cast.noord], categories=[groceries, company], actor=cast.coordinator)
+    coverage_remove(partner=partner, pairs=[(cast.noord.pk, groceries.pk), (cast.zuid.pk, company.pk)], actor=None)
+    entries = AuditEntry.objects.filter(action="role.partner_area", target_id=partner.pk).order_by("id")
+    assert [(e.detail, e.actor_id) for e in entries] == [
+        (
+            {"change": "add", "pairs": sorted([[cast.noord.pk, groceries.pk], [cast.zuid.pk, groceries.pk]])},
+            cast.coordinator.pk,
+        ),
+        ({"change": "add", "pairs": [[cast.noord.pk, company.pk]]}, cast.coordinator.pk),  # only what is new
+        ({"change": "remove", "pairs": [[cast.noord.pk, groceries.pk]]}, None),  # only what was there
     ]

@@ -14,11 +14,22 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from ads.escalation.models import Escalation
+from ads.escalation.models import Escalation, EscalationRule
 from notifications.models import Notification
 from tests.security.urlwalk import Route, project_routes
 
-ROLES = ("anonymous", "author", "responder", "outsider", "worker", "other_worker", "partner_staff", "coordinator")
+ROLES = (
+    "anonymous",
+    "author",
+    "responder",
+    "outsider",
+    "worker",
+    "other_worker",
+    "partner_staff",
+    "coordinator",
+    "other_coordinator",
+)
+COORDINATORS = frozenset({"coordinator", "other_coordinator"})
 ALL = frozenset(ROLES)
 SIGNED_IN = ALL - {"anonymous"}
 NOORD = frozenset({"author", "responder", "worker"})  # members of the ad's neighbourhood
@@ -28,7 +39,7 @@ NOBODY: frozenset = frozenset()
 @dataclass(frozen=True)
 class Case:
     may_succeed: frozenset
-    target: str = ""  # which object's id goes in <pk>: ad, escalation, notification, reply, user
+    target: str = ""  # which object's id goes in <pk>: ad, escalation, notification, reply, user, rule
 
 
 CASES: dict[str, Case] = {
@@ -68,7 +79,7 @@ CASES: dict[str, Case] = {
     "notifications:read_all": Case(SIGNED_IN),
     # escalation inbox pages: the partner it is addressed to
     # Residents have no inbox: 403.
-    "escalations:inbox": Case({"worker", "other_worker", "partner_staff", "coordinator"}),
+    "escalations:inbox": Case({"worker", "other_worker", "partner_staff"} | COORDINATORS),
     # The ad's neighbourhood's workers see the whole history.
     "escalations:detail": Case({"partner_staff", "worker", "coordinator"}, "escalation"),
     "escalations:claim": Case({"partner_staff"}, "escalation"),
@@ -108,8 +119,12 @@ CASES: dict[str, Case] = {
     "api-ad-renew": Case({"author"}, "ad"),
     "api-ad-events": Case(NOORD, "ad"),
     "api-ad-consent": Case({"worker"}, "ad"),
-    "api-escalation-rules": Case({"coordinator"}),
-    "api-escalations": Case({"worker", "other_worker", "partner_staff", "coordinator"}),
+    "api-escalation-rules": Case(COORDINATORS),
+    # A rule of Noord: the region's coordinator manages it, De Bilt's does not see it.
+    "api-escalation-rule": Case({"coordinator"}, "rule"),
+    "api-municipalities": Case(SIGNED_IN),
+    "places:postcodes": Case(COORDINATORS),
+    "api-escalations": Case({"worker", "other_worker", "partner_staff"} | COORDINATORS),
     "api-escalation": Case({"partner_staff", "worker", "coordinator"}, "escalation"),
     "api-escalation-claim": Case({"partner_staff"}, "escalation"),
     "api-escalation-resolve": Case({"partner_staff"}, "escalation"),
@@ -126,11 +141,12 @@ CASES: dict[str, Case] = {
     "healthz": Case(ALL),
 }
 
-# Django's admin: staff only (nobody in the cast is staff), whichever model it shows. One rule
-# covers its URLs, which appear on their own for every registered model; the login and
-# logout pages are open to all.
+# Django's admin: staff only (only the coordinators are staff, by their role), whichever
+# model it shows. One rule covers its URLs, which appear on their own for every registered
+# model; the login and logout pages are open to all. Which objects a coordinator reaches
+# there is tested with real objects in tests/accounts/test_region_scope.py.
 ADMIN_OPEN = {"admin:login": Case(ALL), "admin:logout": Case(ALL)}
-ADMIN_RULE = Case(NOBODY)
+ADMIN_RULE = Case(COORDINATORS)
 
 ROUTES = {route.name: route for route in project_routes(include_admin=True)}
 METHODS = ("get", "post", "patch", "delete")
@@ -160,7 +176,9 @@ def targets(cast) -> dict:
         target_url=f"/advertenties/{cast.ad.pk}/",
     )
     reply = cast.conversation.replies.first()
+    rule = EscalationRule.objects.create(neighbourhood=cast.noord, threshold_minutes=600)
     return {
+        "rule": rule.pk,
         "ad": cast.ad.pk,
         "escalation": escalation.pk,
         "notification": notification.pk,
@@ -219,6 +237,7 @@ SEES = {
     "reply": NOORD,
     "user": {"author", "worker"},
     "escalation": {"partner_staff", "worker", "coordinator"},
+    "rule": {"coordinator"},
     "notification": {"author"},
     "": NOORD,
 }

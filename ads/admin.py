@@ -88,7 +88,7 @@ class PartnerCoverageForm(PartnerForm):
         if bool(places) != bool(categories):
             raise ValidationError(_("To add coverage, choose places and categories both."))
         if places and data.get("region"):
-            partner = Partner(region=data["region"], municipality=data.get("municipality"))
+            partner = Partner(name=data.get("name", ""), region=data["region"], municipality=data.get("municipality"))
             try:
                 services_coverage.coverage_check(
                     partner=partner,

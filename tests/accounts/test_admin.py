@@ -7,6 +7,7 @@ from django.urls import reverse
 from accounts.models import Neighbourhood, Partner, User, WorkerAssignment
 from ads.models import Coverage
 from tests import factories
+from tests.conftest import client_for
 
 
 def cast_municipality() -> int:
@@ -18,9 +19,8 @@ MODELS = ["neighbourhood", "partner", "user", "workerassignment"]
 
 @pytest.fixture
 def admin_client_(cast) -> Client:
-    client = Client()
-    client.force_login(User.objects.create_superuser("root@example.org", factories.PASSWORD, display_name="Root"))
-    return client
+    root = User.objects.create_superuser("root@example.org", factories.PASSWORD, display_name="Root")
+    return client_for(root)
 
 
 @pytest.mark.parametrize("model", MODELS)

@@ -198,7 +198,8 @@ def test_a_coordinator_changes_rules_in_scope_only(region):
 
 
 def test_a_rule_for_everywhere_is_the_operators(region):
-    response = api_as(region.region_coordinator).post("/api/v1/escalation-rules/", {"threshold_minutes": 30})
+    client = api_as(region.region_coordinator)
+    response = client.post("/api/v1/escalation-rules/", {"threshold_minutes": 30}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "neighbourhood, a municipality or a region" in str(response.json())
     root = factories.UserFactory(neighbourhood=None, is_superuser=True, is_staff=True)

@@ -76,6 +76,19 @@ def _scoped_choices(db_field, request, kwargs: dict) -> dict:
     return kwargs
 
 
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    """Coordinators read here; changes go through the pages and services that hold the rules."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class ScopedInlineMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return super().formfield_for_foreignkey(db_field, request, **_scoped_choices(db_field, request, kwargs))
@@ -347,7 +360,7 @@ class CoordinatorRoleAdmin(WorkerAssignmentAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ScopedAdmin):
+class AuditEntryAdmin(ReadOnlyScopedAdmin):
     """The audit log, for coordinators to read: what happened in their neighbourhoods,
     and to the people they manage. Nobody adds, changes or deletes here."""
 
@@ -366,12 +379,3 @@ class AuditEntryAdmin(ScopedAdmin):
         return queryset.filter(neighbourhood_id__in=scope.neighbourhood_ids) | queryset.filter(
             neighbourhood__isnull=True, subject_id__in=people
         )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import PartnerAdmin, PartnerForm, ScopedAdmin
+from accounts.admin import PartnerAdmin, PartnerForm, ReadOnlyScopedAdmin, ScopedAdmin
 from accounts.models import Municipality, Neighbourhood, Partner
 from accounts.permissions import coordinator_scope, municipalities_in_scope, neighbourhoods_in_scope
 from ads.escalation import selectors as escalation_selectors
@@ -165,7 +165,7 @@ class PartnerWithCoverageAdmin(PartnerAdmin):
 
 
 @admin.register(Coverage)
-class CoverageAdmin(ScopedAdmin):
+class CoverageAdmin(ReadOnlyScopedAdmin):
     """Who covers what, across partners: to read and filter. Changes on the partner's page."""
 
     list_display = ["partner", "neighbourhood", "category", "created_at"]
@@ -174,15 +174,6 @@ class CoverageAdmin(ScopedAdmin):
 
     def in_scope(self, request, queryset: QuerySet) -> QuerySet:
         return queryset.filter(neighbourhood_id__in=coordinator_scope(request.user).neighbourhood_ids)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # Oversight and rules ----------------------------------------------------------------------
@@ -277,7 +268,7 @@ class EscalationStepInline(admin.TabularInline):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(ScopedAdmin):
+class EscalationAdmin(ReadOnlyScopedAdmin):
     """Read-only oversight of the ladder for coordinators: every step, who and when.
     Changes happen through the inbox, where the rules are enforced."""
 
@@ -305,12 +296,3 @@ class EscalationAdmin(ScopedAdmin):
 
     def in_scope(self, request, queryset: QuerySet) -> QuerySet:
         return queryset.filter(ad__neighbourhood_id__in=coordinator_scope(request.user).neighbourhood_ids)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

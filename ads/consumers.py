@@ -2,9 +2,10 @@
 
 from channels.db import database_sync_to_async
 
+from ads.live import ad_group
 from ads.permissions import ad_stream_deliveries
 from notifications.consumers import LiveConsumer
-from notifications.live import Delivery, LiveEvent, ad_group
+from notifications.live_events import Delivery, LiveEvent
 
 
 class AdConsumer(LiveConsumer):

@@ -20,7 +20,7 @@ from accounts.permissions import (
     worker_neighbourhood_ids,
 )
 from ads.models import Ad, Conversation, Reply
-from notifications.live import Delivery
+from notifications.live_events import Delivery
 
 
 def ads_visible_to(user: User) -> QuerySet[Ad]:

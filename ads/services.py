@@ -16,11 +16,12 @@ from accounts.models import Neighbourhood, User
 from accounts.permissions import home_neighbourhood, member_neighbourhood_ids
 from ads import notify, selectors
 from ads.escalation.services import StopReason, ladder_consent_changed, ladder_stop
+from ads.live import AdLiveEvent, ad_group
 from ads.models import Ad, AdEvent, Category, Conversation, Reply
 from ads.moderation import notify as moderation_notify
 from ads.moderation.rules import first_post_needs_approval, newcomer_check
 from ads.permissions import is_author, reply_refusal
-from notifications.live import AdLiveEvent, ad_group, publish
+from notifications.live import publish
 
 EDITABLE_FIELDS = ("category", "title", "description", "urgency", "wanted_on", "escalation_consent")
 

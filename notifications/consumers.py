@@ -9,7 +9,7 @@ from django.conf import settings
 
 from accounts.permissions import active_user_ids
 from notifications import live_hub
-from notifications.live import Delivery, LiveEvent, user_group
+from notifications.live_events import Delivery, LiveEvent, user_group
 
 CLOSE_ANONYMOUS = 4401
 CLOSE_NOT_FOUND = 4404

@@ -12,12 +12,10 @@ transaction has committed, through a long-lived connection (see docs/live.md):
 """
 
 import asyncio
-import enum
 import functools
 import logging
 import threading
 from concurrent.futures import Future
-from typing import Literal, NotRequired, TypedDict
 
 import orjson
 from channels.layers import get_channel_layer
@@ -29,62 +27,10 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
+from notifications import live_hub
+from notifications.live_events import Envelope, LiveEvent
+
 logger = logging.getLogger(__name__)
-
-AdEventType = Literal["reply.created", "ad.matched", "ad.closed", "ad.withdrawn", "ad.updated", "ad.expired"]
-
-
-class AdLiveEvent(TypedDict):
-    """On group ad.<id>. `conversation` is set for events inside one conversation:
-    only its two people and the neighbourhood's workers receive those."""
-
-    type: AdEventType
-    cursor: int  # the AdEvent id: GET /api/v1/ads/{ad}/events/?since=<cursor>
-    ad: int
-    conversation: NotRequired[int]
-
-
-class NotificationLiveEvent(TypedDict):
-    """On group user.<id>: GET /api/v1/notifications/?since=<cursor>."""
-
-    type: Literal["notification.created"]
-    cursor: int
-
-
-class ResyncLiveEvent(TypedDict):
-    """Sent by the server itself when pushes may have been lost (Redis was away, the
-    client fell behind): fetch everything since your own cursor."""
-
-    type: Literal["resync"]
-    cursor: None
-
-
-LiveEvent = AdLiveEvent | NotificationLiveEvent | ResyncLiveEvent
-RESYNC: ResyncLiveEvent = {"type": "resync", "cursor": None}
-
-
-class Envelope(TypedDict):
-    """What travels over Redis: the event and the group it is for."""
-
-    group: str
-    event: LiveEvent
-
-
-class Delivery(enum.Enum):
-    """What a consumer does with an event, decided by a permission helper."""
-
-    FORWARD = "forward"
-    SKIP = "skip"  # not for this user (another conversation on the same ad)
-    REVOKE = "revoke"  # the user may no longer follow this stream: close it
-    FAIL = "fail"  # the check itself failed: close, the client reconnects and resyncs
-
-
-def user_group(user_id: int) -> str:
-    return f"user.{user_id}"
-
-
-def ad_group(ad_id: int) -> str:
-    return f"ad.{ad_id}"
 
 
 def publish(group: str, event: LiveEvent) -> None:
@@ -98,8 +44,6 @@ def _send(group: str, event: LiveEvent) -> None:
     if settings.LIVE_TRANSPORT == "redis":
         _redis_publish(group, event)
     elif settings.LIVE_TRANSPORT == "local":
-        from notifications import live_hub  # the async half imports this module
-
         live_hub.deliver_threadsafe(group, event)
     else:
         _layer_send(group, event)

@@ -18,7 +18,7 @@ from django.db import Error as DBError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from notifications.live import RESYNC, Delivery, LiveEvent
+from notifications.live_events import RESYNC, Delivery, LiveEvent
 
 logger = logging.getLogger(__name__)
 

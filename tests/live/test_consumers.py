@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts.models import User, WebsocketTicket
 from accounts.services import ws_ticket_issue
 from ads import services
-from notifications.live import publish, user_group
+from notifications.live import publish
+from notifications.live_events import user_group
 from samsam.asgi import application
 from tests.live.conftest import run_async, session_cookie
 

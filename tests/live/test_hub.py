@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from notifications import live_hub
-from notifications.live import RESYNC, Delivery
+from notifications.live_events import RESYNC, Delivery
 from tests.live.conftest import run_async
 
 

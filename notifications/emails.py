@@ -10,6 +10,7 @@ import logging
 from datetime import date, datetime, time, timedelta
 from smtplib import SMTPRecipientsRefused
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -20,10 +21,14 @@ from django.utils import timezone, translation
 
 from notifications.messages import message
 from notifications.models import DigestRun, Notification, Preference
-from notifications.selectors import email_preference
+from notifications.selectors import email_preference, instant_recipient_ids
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
+# Queued by name (tasks import this module, not the other way round).
+EMAIL_INSTANT_TASK = "notifications.email_instant"
+# Emails per task message: at about a second per email at worst, well within the time limit.
+EMAIL_BATCH = 20
 
 
 def _absolute(path: str) -> str:
@@ -41,6 +46,14 @@ def _render(user: User, name: str, context: dict) -> tuple[str, str]:
     subject = render_to_string(f"notifications/email/{name}_subject.txt", context)
     body = render_to_string(f"notifications/email/{name}_body.txt", context)
     return " ".join(subject.split()), body
+
+
+def email_instant_queue(ids: list[int]) -> None:
+    """Queue the emails of these notifications, a few per message: the escalation scan
+    notifies hundreds at once, and one message must finish within the task time limit.
+    No publish retries: with the broker away the sweep queues them again later."""
+    for start in range(0, len(ids), EMAIL_BATCH):
+        current_app.send_task(EMAIL_INSTANT_TASK, args=[ids[start : start + EMAIL_BATCH]], retry=False)
 
 
 def instant_email_render(note: Notification) -> tuple[str, str]:
@@ -165,8 +178,6 @@ SWEEP_WINDOW = timedelta(days=2)
 def instant_unsent_ids(*, now: datetime) -> list[int]:
     """Notifications of "instant" recipients still unemailed a while after they were made
     (their task was lost, e.g. with the broker): the sweep queues them again."""
-    from notifications.services import instant_recipient_ids  # services import this module's task
-
     unsent = Notification.objects.filter(
         emailed_at__isnull=True,
         digested_at__isnull=True,

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
@@ -45,6 +46,18 @@ def notifications_since(*, recipient_id: int, since: int, limit: int | None = No
 
 def notification_text(note: Notification) -> str:
     return message(note.kind, note.params)
+
+
+def instant_recipient_ids(*, recipient_ids: set[int]) -> set[int]:
+    """Who of these wants an email right away: active, with an address, and "instant"
+    (the default when no preference was saved)."""
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=recipient_ids, is_active=True, email__isnull=False)
+        .exclude(email="")
+        .exclude(notification_preference__email__in=[Preference.Email.DAILY, Preference.Email.OFF])
+    )
+    return set(users.values_list("pk", flat=True))
 
 
 def email_preference(*, user_id: int) -> str:

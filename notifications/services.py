@@ -13,15 +13,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 
-from notifications.live import NotificationLiveEvent, publish, user_group
+from notifications import emails
+from notifications.live import publish
+from notifications.live_events import NotificationLiveEvent, user_group
 from notifications.models import Notification, Preference
+from notifications.selectors import instant_recipient_ids
 
 logger = logging.getLogger(__name__)
 # The advisory locks that order each recipient's notifications: key (7301 << 40) + user id.
@@ -160,23 +162,9 @@ def _deliver_on_commit(created: list[Notification]) -> None:
         transaction.on_commit(lambda: _queue_instant_emails(sorted(ids)))
 
 
-def instant_recipient_ids(*, recipient_ids: set[int]) -> set[int]:
-    """Who of these wants an email right away: active, with an address, and "instant"
-    (the default when no preference was saved)."""
-    users = (
-        get_user_model()
-        .objects.filter(pk__in=recipient_ids, is_active=True, email__isnull=False)
-        .exclude(email="")
-        .exclude(notification_preference__email__in=[Preference.Email.DAILY, Preference.Email.OFF])
-    )
-    return set(users.values_list("pk", flat=True))
-
-
 def _queue_instant_emails(ids: list[int]) -> None:
-    from notifications.tasks import email_instant_queue  # the tasks module imports the email services
-
     try:
-        email_instant_queue(ids)
+        emails.email_instant_queue(ids)
     except (KombuError, OSError) as error:
         # The broker is away: the rows stay unemailed and the hourly sweep queues them again.
         logger.warning("notifications: %d emails not queued (%s)", len(ids), error)

@@ -14,12 +14,10 @@ from django.utils import timezone
 from notifications import emails
 
 logger = logging.getLogger(__name__)
-# Emails per task message: at about a second per email at worst, well within the time limit.
-EMAIL_BATCH = 20
 
 
 @shared_task(
-    name="notifications.email_instant",
+    name=emails.EMAIL_INSTANT_TASK,
     ignore_result=True,
     autoretry_for=(SMTPException, OSError),
     retry_backoff=30,
@@ -29,14 +27,6 @@ def email_instant(notification_ids: list[int]) -> None:
     """One email per notification; a retry skips the ones already sent (each is claimed)."""
     for notification_id in notification_ids:
         emails.email_instant_send(notification_id=notification_id)
-
-
-def email_instant_queue(ids: list[int]) -> None:
-    """Queue the emails of these notifications, a few per message: the escalation scan
-    notifies hundreds at once, and one message must finish within the task time limit.
-    No publish retries: with the broker away the sweep queues them again later."""
-    for start in range(0, len(ids), EMAIL_BATCH):
-        email_instant.apply_async((ids[start : start + EMAIL_BATCH],), retry=False)
 
 
 @shared_task(name="notifications.digests", ignore_result=True)
@@ -66,6 +56,6 @@ def digest_send(recipient_id: int, day: str) -> None:
 def email_sweep() -> None:
     """Hourly: queue again the instant emails whose task never ran (Redis lost it)."""
     ids = emails.instant_unsent_ids(now=timezone.now())
-    email_instant_queue(ids)
+    emails.email_instant_queue(ids)
     if ids:
         logger.info("notifications: %d unsent instant emails queued again", len(ids))

@@ -1,8 +1,13 @@
-"""Limits on abuse: failed logins, password resets and confirmation emails, counted in fixed windows.
+"""Limits on abuse at the door: failed logins, password resets and confirmation emails,
+counted in fixed windows.
 
-The rules live here and nowhere else. A counter is raised BEFORE the expensive or
-dangerous step (the password check, the reset email) in one atomic step, so twenty
-concurrent guesses cannot all slip past a check that reads first and counts later.
+These rules live here and nowhere else. What a new account may post on its first day
+counts ads and replies, so that limit lives with them (ads/moderation/rules.py) and
+raises this module's RateLimited, answered the same way (429 with Retry-After).
+
+A counter is raised BEFORE the expensive or dangerous step (the password check, the
+reset email) in one atomic step, so twenty concurrent guesses cannot all slip past a
+check that reads first and counts later.
 A successful login gives its count back: only failures use up the allowance.
 
 With REDIS_URL (or LIMITS_REDIS_URL) the counters live in Redis: INCR, EXPIRE NX and

@@ -2,11 +2,13 @@
 
 The export walks the app registry: every model with a foreign key, one-to-one or
 many-to-many field pointing at the user model is exported, so a model added later is
-covered without touching this file. Secrets (password hash, token keys) are left out
-by an explicit list.
+covered without touching this file. Secrets (password hash, token keys) and columns that
+only repeat others are left out: this app's by the list below, other apps' as they
+registered them (accounts/personal_data.py).
 
-Deletion erases at once what identifies the person (and what they wrote in other
-people's conversations), revokes sessions and tokens, and marks the account deleted;
+Deletion erases at once what identifies the person, revokes sessions and tokens, and
+marks the account deleted; what the person wrote elsewhere (messages in other people's
+conversations, their own posts) each app erases through the eraser it registered.
 `accounts_purge` removes the rows 30 days later.
 """
 
@@ -24,6 +26,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import personal_data
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.services_roles import roles_end
@@ -32,15 +35,19 @@ logger = logging.getLogger(__name__)
 
 PURGE_AFTER = timedelta(days=30)
 
-# Never exported: secrets, and columns that only repeat other columns.
+# Never exported: secrets, and columns that only repeat other columns (other apps
+# register theirs: personal_data.never_exported()).
 EXPORT_EXCLUDED_FIELDS = frozenset(
     {
         "accounts.User.password",
         "authtoken.Token.key",
         "accounts.WebsocketTicket.key_hash",
-        "ads.Ad.search_vector",
     }
 )
+
+
+def _excluded() -> frozenset[str]:
+    return EXPORT_EXCLUDED_FIELDS | personal_data.never_exported()
 
 
 def _label(model: type[models.Model] | models.Model) -> str:
@@ -59,20 +66,22 @@ def user_links() -> dict[str, list[str]]:
     return links
 
 
-def _row(obj: models.Model) -> dict[str, Any]:
+def _row(obj: models.Model, excluded: frozenset[str]) -> dict[str, Any]:
     label = _label(obj)
     row: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
-        if f"{label}.{field.name}" in EXPORT_EXCLUDED_FIELDS:
+        if f"{label}.{field.name}" in excluded:
             continue
         row[field.attname] = field.value_from_object(obj)
     for field in obj._meta.many_to_many:
-        if f"{label}.{field.name}" not in EXPORT_EXCLUDED_FIELDS:
+        if f"{label}.{field.name}" not in excluded:
             row[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
     return row
 
 
-def _rows_linked(model: type[models.Model], fields: list[str], user: User) -> Iterator[dict[str, Any]]:
+def _rows_linked(
+    model: type[models.Model], fields: list[str], user: User, excluded: frozenset[str]
+) -> Iterator[dict[str, Any]]:
     query = models.Q()
     for name in fields:
         query |= models.Q(**{name: user})
@@ -80,19 +89,21 @@ def _rows_linked(model: type[models.Model], fields: list[str], user: User) -> It
     # By pk subquery rather than DISTINCT: a row linked twice (author and helper) comes once.
     manager = model._base_manager
     for obj in manager.filter(pk__in=manager.filter(query).values("pk")).order_by("pk"):
-        yield _row(obj)
+        yield _row(obj, excluded)
 
 
 def data_collect(*, user: User) -> dict[str, Any]:
-    """All rows linked to the user, by model ("app.Model": [rows]); JSON-ready."""
-    data: dict[str, Any] = {
-        "exported_at": timezone.now(),
-        "user": _row(user),
-        "linked": {
-            label: list(_rows_linked(apps.get_model(label), fields, user))
-            for label, fields in sorted(user_links().items())
-        },
+    """All rows linked to the user, by model ("app.Model": [rows]), with the sections
+    that apps' exporters add for rows about the person that do not point at them; JSON-ready."""
+    excluded = _excluded()
+    linked = {
+        label: list(_rows_linked(apps.get_model(label), fields, user, excluded))
+        for label, fields in sorted(user_links().items())
     }
+    for export in personal_data.exporters():
+        for label, rows in export(user).items():
+            linked.setdefault(label, []).extend(rows)
+    data: dict[str, Any] = {"exported_at": timezone.now(), "user": _row(user, excluded), "linked": linked}
     return _jsonable(data)
 
 
@@ -128,41 +139,11 @@ def _sessions_revoke(user: User) -> int:
     return Session.objects.filter(pk__in=doomed).delete()[0]
 
 
-# Free text that a person wrote, or that is about them, blanked at deletion: (model, the
-# lookup from it to the person, {text field: replacement, REMOVED for the notice}). By label,
-# through the app registry: accounts imports no other app.
-REMOVED = object()
-ERASED_TEXT: list[tuple[str, str, dict[str, object]]] = [
-    ("ads.Reply", "author", {"body": REMOVED}),
-    ("ads.Ad", "author", {"title": REMOVED, "description": REMOVED, "thanks": ""}),
-    ("ads.EscalationStep", "escalation__ad__author", {"note": ""}),
-    ("ads.Report", "reporter", {"note": ""}),
-    ("ads.ModerationDecision", "subject", {"reason": ""}),
-]
-
-
-def _authored_text_erase(user: User) -> None:
-    """What the person wrote: their messages anywhere, their own ads (taken down), and the
-    copies of their ads' titles in other people's notifications."""
-    removed = _removed_text()
-    for label, lookup, texts in ERASED_TEXT:
-        model = apps.get_model(label)
-        values = {name: removed if value is REMOVED else value for name, value in texts.items()}
-        model._base_manager.filter(**{lookup: user}).update(**values)
-    ad_model = apps.get_model("ads.Ad")
-    own_ads = ad_model._base_manager.filter(author=user)
-    own_ads.filter(status__in=["open", "matched"]).update(status="withdrawn", closed_at=timezone.now())
-    own_ads.update(moderation="hidden")
-    _notification_titles_erase(list(own_ads.values_list("pk", flat=True)), removed)
-
-
-def _notification_titles_erase(ad_ids: list[int], removed: str) -> None:
-    notification_model = apps.get_model("notifications.Notification")
-    notes = list(notification_model._base_manager.filter(target_type="ad", target_id__in=ad_ids))
-    for note in notes:
-        if "title" in note.params:
-            note.params = {**note.params, "title": removed}
-    notification_model._base_manager.bulk_update(notes, ["params"], batch_size=500)
+def _apps_erase(user: User) -> None:
+    """What each app keeps about the person beyond the account: its registered erasers."""
+    erasure = personal_data.Erasure(user=user, removed=_removed_text(), now=timezone.now())
+    for erase in personal_data.erasers():
+        erase(erasure)
 
 
 def _personal_fields_erase(user: User) -> None:
@@ -201,7 +182,7 @@ def account_delete(*, user: User) -> None:
         audit_record(
             actor=user, action=AuditAction.ACCOUNT_DELETE, subject_id=user.pk, neighbourhood_id=user.neighbourhood_id
         )
-        _authored_text_erase(user)
+        _apps_erase(user)
         Token.objects.filter(user=user).delete()
         user.websocket_tickets.all().delete()
         user.worker_assignments.all().delete()

@@ -15,6 +15,9 @@ from ads.models import Ad, Conversation, Reply
 from notifications.models import Notification
 from notifications.services import Target, notification_build, notify_many
 
+# What notifications about an ad name as their target type (with the ad's id).
+AD_TARGET = "ad"
+
 
 def _params(ad: Ad) -> dict:
     return {"ad": ad.pk, "title": ad.title, "category": {"nl": ad.category.name_nl, "en": ad.category.name_en}}
@@ -26,7 +29,7 @@ def _owners(ad: Ad) -> set[int]:
 
 
 def _notes(recipients: Iterable[int], kind: str, ad: Ad, key: str, url: str = "") -> list[Notification]:
-    target = Target(type="ad", id=ad.pk, url=url or reverse("ads:detail", args=[ad.pk]))
+    target = Target(type=AD_TARGET, id=ad.pk, url=url or reverse("ads:detail", args=[ad.pk]))
     params = _params(ad)
     return [
         notification_build(recipient_id=r, kind=kind, target=target, params=params, dedupe_key=f"{kind}:{key}")

@@ -170,6 +170,16 @@ def _queue_instant_emails(ids: list[int]) -> None:
         logger.warning("notifications: %d emails not queued (%s)", len(ids), error)
 
 
+def notification_params_erase(*, target_type: str, target_ids: Iterable[int], key: str, value: str) -> None:
+    """Put `value` in place of one parameter (say, a title the person wrote) in every
+    notification about these targets, whoever received it: for erasing an account."""
+    notes = Notification._base_manager.filter(target_type=target_type, target_id__in=list(target_ids))
+    changed = [note for note in notes if key in note.params]
+    for note in changed:
+        note.params = {**note.params, key: value}
+    Notification._base_manager.bulk_update(changed, ["params"], batch_size=500)
+
+
 # Reading state -----------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
-from accounts import gdpr
+from accounts import gdpr, personal_data
 from accounts.models import AuditEntry, User
 from ads.models import Ad, Reply
 from tests import factories
@@ -234,3 +234,28 @@ def test_the_name_left_behind_is_in_the_sites_language_whoever_deletes(henriette
     henriette.refresh_from_db()
     with translation.override(settings.LANGUAGE_CODE):
         assert henriette.display_name == translation.gettext("Former resident") != "Former resident"
+
+
+def test_each_part_of_ads_registers_what_erasure_means() -> None:
+    assert {"ads", "ads.escalation", "ads.moderation"} <= set(personal_data.registered())
+    assert len(personal_data.erasers()) >= 3
+    assert "ads.Ad.search_vector" in personal_data.never_exported()
+
+
+def test_a_new_apps_hooks_run_on_export_and_deletion(henriette, monkeypatch) -> None:
+    """How a later app (a call list, check-ins) joins: it registers, accounts calls."""
+    monkeypatch.setattr(personal_data, "_registry", dict(personal_data._registry))
+    erased = []
+    personal_data.register(
+        "probe",
+        erase=lambda erasure: erased.append((erasure.user.pk, erasure.user.email, erasure.removed)),
+        export=lambda user: {"probe.CallItem": [{"phone": user.phone}]},
+        never_export={"accounts.User.street"},
+    )
+    data = gdpr.data_collect(user=henriette)
+    assert data["linked"]["probe.CallItem"] == [{"phone": PHONE}]
+    assert data["user"]["phone"] == PHONE and "street" not in data["user"]
+    gdpr.account_delete(user=henriette)
+    # Called once, before the account's own fields are erased, with the notice to put in place.
+    assert erased == [(henriette.pk, EMAIL, gdpr._removed_text())]
+    assert User.objects.get(pk=henriette.pk).email is None

@@ -9,6 +9,7 @@ words differ, so the notifications app never reads the ads domain.
 from collections.abc import Iterable
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from ads import selectors
 from ads.models import Ad, Conversation, Reply
@@ -17,6 +18,17 @@ from notifications.services import Target, notification_build, notify_many
 
 # What notifications about an ad name as their target type (with the ad's id).
 AD_TARGET = "ad"
+
+# What each kind this module sends says (registered in AdsConfig.ready); the parameters
+# are _params' own.
+MESSAGES = {
+    "reply.created": _("New message about “%(title)s”."),
+    "ad.helper_chosen": _("You were chosen as the helper for “%(title)s”."),
+    "ad.thanked": _("“%(title)s” is closed. Thank you for your help!"),
+    "ad.match": _("A neighbour needs help with %(category)s: “%(title)s”."),
+    "ad.expiring": _("Your ad “%(title)s” ends in 3 days. Still needed? Renew it."),
+    "ad.expired": _("Your ad “%(title)s” has ended."),
+}
 
 
 def _params(ad: Ad) -> dict:

@@ -41,7 +41,9 @@ class StrictSerializer(StrictInputSerializer):
 
 @extend_schema_serializer(component_name="NotificationTarget")
 class TargetSerializer(serializers.Serializer):
-    type = serializers.CharField(source="target_type", help_text=_('What it is about, e.g. "ad" or "escalation".'))
+    type = serializers.CharField(
+        source="target_type", help_text=_("What it is about, named by the part of SamSam that sent it.")
+    )
     id = serializers.IntegerField(source="target_id")
     url = serializers.CharField(source="target_url", help_text=_("The page that shows it."))
 
@@ -49,7 +51,7 @@ class TargetSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="Notification")
 class NotificationOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text=_("Also the cursor: it only grows."))
-    kind = serializers.CharField(help_text=_('The event, e.g. "reply.created" or "ad.match".'))
+    kind = serializers.CharField(help_text=_("The event, named by the part of SamSam that sent it."))
     message = serializers.SerializerMethodField(help_text=_("The sentence to show, in the language of the request."))
     target = TargetSerializer(source="*")
     created_at = serializers.DateTimeField(default_timezone=UTC)

@@ -49,8 +49,8 @@ def _render(user: User, name: str, context: dict) -> tuple[str, str]:
 
 
 def email_instant_queue(ids: list[int]) -> None:
-    """Queue the emails of these notifications, a few per message: the escalation scan
-    notifies hundreds at once, and one message must finish within the task time limit.
+    """Queue the emails of these notifications, a few per message: a periodic job may
+    notify hundreds at once, and one message must finish within the task time limit.
     No publish retries: with the broker away the sweep queues them again later."""
     for start in range(0, len(ids), EMAIL_BATCH):
         current_app.send_task(EMAIL_INSTANT_TASK, args=[ids[start : start + EMAIL_BATCH]], retry=False)

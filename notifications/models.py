@@ -1,7 +1,8 @@
 """Stored notifications: written first, then delivered (live push, email, in the site).
 
-This app knows recipients and targets by reference only; it never imports the ads
-domain. Producers describe a notification with a kind and a few parameters.
+This app knows recipients and targets by reference only; it never imports the apps
+that send notifications. Producers describe a notification with a kind and a few
+parameters, and register what each kind says (notifications.messages).
 """
 
 from django.conf import settings
@@ -33,12 +34,12 @@ class Preference(models.Model):
 class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=40)
-    # What it is about, by reference: e.g. ("ad", 12) and the page to open.
+    # What it is about, by reference: a type the sending app names, an id, and the page to open.
     target_type = models.CharField(max_length=30)
     target_id = models.BigIntegerField()
     target_url = models.CharField(max_length=200)
     params = models.JSONField(default=dict, blank=True)
-    # Makes creation idempotent where an event can be seen twice (e.g. "ad.expiring:12").
+    # Makes creation idempotent where an event can be seen twice (e.g. "<kind>:<id>").
     # NULL, not "": the unique constraint applies only where a key is set.
     dedupe_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(_("created"), default=timezone.now)

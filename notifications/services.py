@@ -1,6 +1,6 @@
 """Writes for notifications: store first, then deliver once the transaction commits.
 
-Producers (the ads domain, the escalation ladder) call `notify` for one recipient or
+Producers (other apps' notify modules) call `notify` for one recipient or
 `notify_many` for a batch; both store the rows in the caller's transaction, so a
 notification exists exactly when the change it tells about does. After commit each
 recipient gets one live push (ids and event type only), and the new notifications of

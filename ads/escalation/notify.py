@@ -12,10 +12,20 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from ads.escalation import selectors
 from notifications.models import Notification
 from notifications.services import Target, notification_build, notify_many
+
+# What each kind the ladder sends says (registered in AdsConfig.ready).
+MESSAGES = {
+    "ad.still_needed": _("Nobody has answered your request yet. Do you still need help? You can add a detail."),
+    "ad.offer_reminder": _("A neighbour still needs help with something you offer."),
+    "escalation.created": _("A request for help was passed on to you."),
+    "escalation.raised": _("Nobody picked up a request that was passed on."),
+    "escalation.cancelled": _("A request that was passed on to you is no longer needed."),
+}
 
 
 @dataclass(frozen=True)

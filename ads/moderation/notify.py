@@ -9,11 +9,40 @@ from datetime import datetime
 
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, WorkerAssignment
 from ads.models import Ad, Reply
 from notifications.models import Notification
 from notifications.services import Target, notification_build, notify_many
+
+# What each kind of moderation notice says (registered in AdsConfig.ready): the person
+# concerned is told the worker's reason.
+MESSAGES = {
+    "moderation.approved": _("Your ad “%(title)s” has been approved. Neighbours can see it now."),
+    "moderation.hidden": _("A neighbourhood worker has hidden your ad “%(title)s”. Reason: %(reason)s"),
+    "moderation.restored": _("A neighbourhood worker has made your ad “%(title)s” visible again. Reason: %(reason)s"),
+    "moderation.dismissed": _(
+        "A neighbourhood worker checked your ad “%(title)s”. It stays online. Reason: %(reason)s"
+    ),
+    "moderation.reply_hidden": _(
+        "A neighbourhood worker has hidden your message about “%(title)s”. Reason: %(reason)s"
+    ),
+    "moderation.reply_restored": _(
+        "A neighbourhood worker has made your message about “%(title)s” visible again. Reason: %(reason)s"
+    ),
+    "moderation.reply_dismissed": _(
+        "A neighbourhood worker checked your message about “%(title)s”. It stays online. Reason: %(reason)s"
+    ),
+    "moderation.auto_hidden": _(
+        "Several neighbours reported “%(title)s”. It is hidden until a neighbourhood worker has looked at it."
+    ),
+    "moderation.reported": _("Several neighbours reported something about “%(title)s”. It is hidden until you look."),
+    "moderation.pending": _("A new resident's first ad “%(title)s” waits for your approval."),
+    "moderation.warn": _("A neighbourhood worker sends you a warning: %(reason)s"),
+    "moderation.suspend": _("Your account is blocked until %(until)s. Reason: %(reason)s"),
+    "moderation.reinstate": _("Your account can be used again."),
+}
 
 
 def _ad_target(ad: Ad, reply: Reply | None = None) -> Target:

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("ads.api_urls")),
     path("", include("notifications.api_urls")),
+    path("", include("ads.escalation.api_urls")),
     path("", include("ads.moderation.api_urls")),
 ]
 

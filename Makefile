@@ -21,9 +21,11 @@ test: $(BIN)/python
 	$(MAKE) --no-print-directory lint migrations-check check-compose
 	$(BIN)/pytest -n 2 -rs --junitxml=var/test-results.xml $(PYTEST_ARGS)
 
+# lint-imports checks the layers in .importlinter (docs/architecture.md).
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format:
 	$(BIN)/ruff check --fix .

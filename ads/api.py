@@ -42,7 +42,7 @@ _drf_encoder = encoders.JSONEncoder()
 
 class ORJSONRenderer(renderers.BaseRenderer):
     """JSON through orjson, for the list: dicts + orjson cost a few microseconds a page
-    where a serializer costs hundreds (see shared/PERFORMANCE.md).
+    where a serializer costs hundreds (see docs/performance.md).
 
     Dates and datetimes are written natively (UTC as "Z", like UtcDateTimeField); what
     orjson does not know (lazy translations, decimals) falls back to DRF's encoder."""

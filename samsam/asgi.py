@@ -1,5 +1,5 @@
 """ASGI entry point. In production only /ws/ is routed here (uvicorn); HTTP stays on
-gunicorn (WSGI), see ../shared/PERFORMANCE.md. The embedded default serves both."""
+gunicorn (WSGI), see docs/performance.md. The embedded default serves both."""
 
 import os
 

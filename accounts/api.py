@@ -22,7 +22,7 @@ from accounts.permissions import (
     worker_neighbourhood_ids,
 )
 from accounts.selectors import neighbourhood_list
-from accounts.serializers import MeOutputSerializer, StrictInputSerializer, TextField
+from accounts.serializers import MeOutputSerializer, StrictInputSerializer, TextField, page_body, page_serializer
 from accounts.services import api_token_obtain, profile_update
 
 BAD_INPUT = OpenApiResponse(
@@ -89,9 +89,11 @@ class NeighbourhoodListApi(APIView):
         def get_is_member(self, neighbourhood) -> bool:
             return neighbourhood.pk in self.context["member_ids"]
 
+    PageSerializer = page_serializer("NeighbourhoodPage", OutputSerializer(many=True))
+
     @extend_schema(
         operation_id="neighbourhoods_list",
-        responses=OutputSerializer(many=True),
+        responses=PageSerializer,
         description=_(
             "Every neighbourhood where SamSam runs, by name. Open to everyone, also without login: "
             "the names are public. Ads are only shown to members (see is_member)."
@@ -99,7 +101,8 @@ class NeighbourhoodListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         context = {"member_ids": member_neighbourhood_ids(request.user)}
-        return Response(NeighbourhoodListApi.OutputSerializer(neighbourhood_list(), many=True, context=context).data)
+        rows = NeighbourhoodListApi.OutputSerializer(neighbourhood_list(), many=True, context=context).data
+        return Response(page_body(rows))
 
 
 class MunicipalityListApi(APIView):

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from accounts.models import User
 from accounts.permissions import is_coordinator
@@ -52,6 +53,36 @@ class SinceField(serializers.IntegerField):
             "help_text", _("The last cursor you have seen (from a push or from this list); 0 for everything.")
         )
         super().__init__(**kwargs)
+
+
+# Every list of the API ---------------------------------------------------------------------
+# One shape: {"results": [...], "next": <link> | null, ...extra keys a list needs}. `next`
+# is the whole URL of the following page (its cursor inside), null on the last page; a
+# client follows it as it is. A list that fits on one page answers next: null.
+
+NEXT_HELP = _("The following page: follow this link as it is. Null on the last page.")
+
+
+def page_serializer(
+    component_name: str, results: serializers.Serializer, **extra: serializers.Field
+) -> type[serializers.Serializer]:
+    """Documents a list's shape in the schema: `results` (many of an item serializer),
+    `next`, and the list's extra keys."""
+    fields = {"results": results, "next": serializers.URLField(allow_null=True, help_text=NEXT_HELP), **extra}
+    serializer = type(f"{component_name}Serializer", (serializers.Serializer,), fields)
+    return extend_schema_serializer(component_name=component_name)(serializer)
+
+
+def page_body(results: list, next_url: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"results": results, "next": next_url, **extra}
+
+
+def next_link(request: Request, **params: Any) -> str:
+    """This list's URL with its query as the client sent it, `params` set (the cursor)."""
+    query = request.query_params.copy()
+    for name, value in params.items():
+        query[name] = str(value)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 @extend_schema_serializer(component_name="NeighbourhoodRef")

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.utils import encoders
 from rest_framework.views import APIView
 
+from accounts.serializers import next_link, page_body, page_serializer
 from ads.models import DESCRIPTION_MAX, REPLY_MAX, TITLE_MAX, Ad, Category
 from ads.permissions import access_ad, access_ad_as_author, member_neighbourhood
 from ads.selectors import SEARCH_MAX, BoardFilters, ad_conversations, ad_list_page, categories
@@ -88,14 +89,15 @@ def _ad_output(ad: Ad, request: Request) -> dict:
 
 class CategoryListApi(APIView):
     OutputSerializer = CategoryOutputSerializer
+    PageSerializer = page_serializer("CategoryPage", CategoryOutputSerializer(many=True))
 
     @extend_schema(
         operation_id="categories_list",
-        responses=CategoryOutputSerializer(many=True),
+        responses=PageSerializer,
         description=_("The categories an ad can have, in display order."),
     )
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(categories(), many=True).data)
+        return Response(page_body(self.OutputSerializer(categories(), many=True).data))
 
 
 class AdListApi(APIView):
@@ -120,7 +122,7 @@ class AdListApi(APIView):
             required=False, allow_blank=True, max_length=SEARCH_MAX, help_text=_("Words in the title or description.")
         )
         cursor = serializers.CharField(
-            required=False, allow_blank=True, max_length=200, help_text=_("The `next` of the previous page.")
+            required=False, allow_blank=True, max_length=200, help_text=_("Set in the `next` link of a page.")
         )
         page_size = serializers.IntegerField(
             required=False, default=API_PAGE_SIZE, min_value=1, max_value=settings.API_MAX_PAGE_SIZE
@@ -150,7 +152,8 @@ class AdListApi(APIView):
             # The page holds only the named neighbourhood if it is the caller's; an empty one
             # may mean it is not: then this says so (400), else the page is just empty.
             member_neighbourhood(user=request.user, slug=slug)
-        return Response({"results": [ad_list_item(row) for row in page.items], "next": page.next_cursor})
+        next_url = next_link(request, cursor=page.next_cursor) if page.next_cursor else None
+        return Response(page_body([ad_list_item(row) for row in page.items], next_url))
 
 
 def _board_filters(params: dict) -> BoardFilters:
@@ -266,17 +269,19 @@ class AdApi(AdDetailApi, AdUpdateApi):
 
 class ConversationListApi(APIView):
     OutputSerializer = ConversationOutputSerializer
+    PageSerializer = page_serializer("ConversationPage", ConversationOutputSerializer(many=True))
 
     @extend_schema(
         operation_id="ads_replies_list",
-        responses={200: ConversationOutputSerializer(many=True), **NOT_FOUND},
+        responses={200: PageSerializer, **NOT_FOUND},
         description=_("Your own conversation on this ad; all of them for its author and the neighbourhood's workers."),
     )
     def get(self, request: Request, pk: int) -> Response:
         ad = access_ad(user=request.user, ad_id=pk)
         conversations = ad_conversations(user=request.user, ad=ad)
         context = {"user": request.user, "ad": ad}
-        return Response(ConversationListApi.OutputSerializer(conversations, many=True, context=context).data)
+        rows = ConversationListApi.OutputSerializer(conversations, many=True, context=context).data
+        return Response(page_body(rows))
 
 
 class ReplyCreateApi(APIView):

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.serializers import SinceField
+from accounts.serializers import SinceField, next_link, page_body, page_serializer
 from ads.api import NOT_FOUND, ORJSONRenderer
 from ads.models import Ad, AdEvent
 from ads.permissions import access_ad
@@ -41,14 +41,9 @@ class AdEventsApi(APIView):
     class FilterSerializer(serializers.Serializer):
         since = SinceField()
 
-    @extend_schema_serializer(component_name="AdEventPage")
-    class OutputSerializer(serializers.Serializer):
-        """Documents the shape; ads.selectors_live builds it from plain rows."""
-
-        ad = AdStateSerializer()
-        events = AdEventSerializer(many=True)
-        cursor = serializers.IntegerField(help_text=_("Pass as `since` next time."))
-        next = serializers.URLField(allow_null=True, help_text=_("More events wait here; null when up to date."))
+    # Documents the shape; ads.selectors_live builds it from plain rows. `next` is null when
+    # up to date: the last event's cursor is then the `since` of the next call.
+    OutputSerializer = page_serializer("AdEventPage", AdEventSerializer(many=True), ad=AdStateSerializer())
 
     @extend_schema(
         operation_id="ads_events_list",
@@ -65,6 +60,6 @@ class AdEventsApi(APIView):
         params = AdEventsApi.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         page = ad_events_since(user=request.user, ad=ad, since=params.validated_data["since"])
-        more = request.build_absolute_uri(f"{request.path}?since={page.cursor}") if page.more else None
+        more = next_link(request, since=page.cursor) if page.more else None
         state = {"id": ad.pk, "status": ad.status, "status_label": ad.get_status_display()}
-        return Response({"ad": state, "events": page.events, "cursor": page.cursor, "next": more})
+        return Response(page_body(page.events, more, ad=state))

@@ -16,6 +16,7 @@ from rest_framework import serializers
 # StrictInputSerializer and TextField are declared once in accounts; ads' views import them from here.
 from accounts.serializers import StrictInputSerializer as StrictInputSerializer
 from accounts.serializers import TextField as TextField
+from accounts.serializers import page_serializer
 from ads.models import Ad, Conversation, Reply
 from ads.permissions import can_see_escalation_consent, conversations_visible_to, is_author
 
@@ -142,12 +143,7 @@ class AdListItemSerializer(serializers.Serializer):
     expires_at = UtcDateTimeField()
 
 
-@extend_schema_serializer(component_name="AdListPage")
-class AdListPageSerializer(serializers.Serializer):
-    results = AdListItemSerializer(many=True)
-    next = serializers.CharField(
-        allow_null=True, help_text=_("Pass as `cursor` to get the next page; null on the last page.")
-    )
+AdListPageSerializer = page_serializer("AdListPage", AdListItemSerializer(many=True))
 
 
 def ad_list_item(row: dict[str, Any]) -> dict[str, Any]:

@@ -32,7 +32,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from bench import seed
 
@@ -179,9 +179,9 @@ def deep_cursor(port: int, headers: dict[str, str], depth: int) -> str:
         params = {"neighbourhood": NEIGHBOURHOOD, "page_size": min(100, depth - seen)}
         body = json.loads(get(port, "/api/v1/ads/?" + urlencode({**params, "cursor": cursor}), headers))
         seen += len(body["results"])
-        cursor = body["next"]
-        if not cursor:
+        if not body["next"]:
             raise SystemExit(f"{NEIGHBOURHOOD} has fewer than {depth + 20} visible ads: seed more (--ads)")
+        cursor = parse_qs(urlsplit(body["next"]).query)["cursor"][0]  # `next` is a link; we go on from its cursor
     return cursor
 
 

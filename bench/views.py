@@ -44,4 +44,8 @@ def raw_list(request: HttpRequest) -> JsonResponse:
         rows = [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
     last = rows[PAGE_SIZE - 1] if len(rows) > PAGE_SIZE else None
     cursor_next = cursor_encode(last["created_at"], last["id"]) if last else None
-    return JsonResponse({"results": rows[:PAGE_SIZE], "next": cursor_next})
+    # A link like the list's `next`: the same query with the cursor set.
+    query = request.GET.copy()
+    query["cursor"] = cursor_next
+    next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}") if cursor_next else None
+    return JsonResponse({"results": rows[:PAGE_SIZE], "next": next_url})

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.serializers import SinceField, StrictInputSerializer
+from accounts.serializers import SinceField, StrictInputSerializer, next_link, page_body, page_serializer
 from notifications import selectors, services
 from notifications.models import Notification, Preference
 from notifications.permissions import access_notification
@@ -71,12 +71,12 @@ class NotificationsApi(APIView):
     class FilterSerializer(StrictSerializer):
         since = SinceField()
 
-    @extend_schema_serializer(component_name="NotificationPage")
-    class OutputSerializer(serializers.Serializer):
-        notifications = NotificationOutputSerializer(many=True)
-        cursor = serializers.IntegerField(help_text=_("Pass as `since` next time."))
-        next = serializers.URLField(allow_null=True, help_text=_("More wait here; null when up to date."))
-        unread = serializers.IntegerField(help_text=_("How many notifications are not read yet."))
+    # `next` is null when up to date: the last notification's id is then the `since` of the next call.
+    OutputSerializer = page_serializer(
+        "NotificationPage",
+        NotificationOutputSerializer(many=True),
+        unread=serializers.IntegerField(help_text=_("How many notifications are not read yet.")),
+    )
 
     @extend_schema(
         operation_id="notifications_list",
@@ -90,8 +90,8 @@ class NotificationsApi(APIView):
         params = NotificationsApi.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         page = selectors.notifications_since(recipient_id=request.user.pk, since=params.validated_data["since"])
-        more = request.build_absolute_uri(f"{request.path}?since={page.cursor}") if page.more else None
-        data = {"notifications": page.notifications, "cursor": page.cursor, "next": more, "unread": page.unread}
+        more = next_link(request, since=page.cursor) if page.more else None
+        data = page_body(page.notifications, more, unread=page.unread)
         return Response(NotificationsApi.OutputSerializer(data).data)
 
 

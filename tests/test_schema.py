@@ -96,3 +96,38 @@ def test_docs_page_answers(client):
     response = client.get(reverse("api-docs"))
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+LISTS = {
+    "ads_list",
+    "ads_events_list",
+    "ads_replies_list",
+    "categories_list",
+    "escalation_rules_list",
+    "escalations_list",
+    "neighbourhoods_list",
+    "notifications_list",
+}
+
+
+def test_every_list_answers_results_and_a_next_link(tmp_path, capsys):
+    schema = _generate(tmp_path, capsys)
+    components = schema["components"]["schemas"]
+    lists, arrays = {}, []
+    for route, item in schema["paths"].items():
+        for method, operation in item.items():
+            for status, response in operation["responses"].items():
+                body = response.get("content", {}).get("application/json", {}).get("schema", {})
+                if status.startswith("2") and body.get("type") == "array":
+                    arrays.append((method, route))
+            if operation["operationId"].endswith("_list"):
+                ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+                lists[operation["operationId"]] = components[ref.rsplit("/", 1)[1]]
+    assert arrays == [], "a list answers an object with results and next, not a bare array"
+    assert set(lists) == LISTS
+    for name, page in lists.items():
+        fields = page["properties"]
+        assert fields["results"]["type"] == "array", name
+        assert fields["next"]["format"] == "uri" and fields["next"]["nullable"] is True, name
+        assert {"results", "next"} <= set(page["required"]), name
+    assert set(lists["notifications_list"]["properties"]) == {"results", "next", "unread"}

@@ -17,7 +17,7 @@ from accounts.permissions import (
     neighbourhoods_in_scope,
     regions_in_scope,
 )
-from accounts.serializers import StrictInputSerializer
+from accounts.serializers import StrictInputSerializer, page_body, page_serializer
 from ads.escalation import selectors, services
 from ads.escalation.permissions import access_rule
 from ads.escalation.rules import rule_words
@@ -107,11 +107,14 @@ class EscalationRulesApi(APIView):
         operation_id="escalation_rules_list",
         summary=_("Escalation rules (coordinators)"),
         description=RULES_DESCRIPTION,
-        responses={200: RuleOutputSerializer(many=True), 403: OpenApiTypes.OBJECT},
+        responses={
+            200: page_serializer("EscalationRulePage", RuleOutputSerializer(many=True)),
+            403: OpenApiTypes.OBJECT,
+        },
     )
     def get(self, request: Request) -> Response:
         rules = selectors.escalation_rules(user=request.user)
-        return Response(RuleOutputSerializer(rules, many=True).data)
+        return Response(page_body(RuleOutputSerializer(rules, many=True).data))
 
     @extend_schema(
         operation_id="escalation_rules_create",

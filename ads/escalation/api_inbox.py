@@ -6,7 +6,6 @@ neighbourhoods, coordinators all of them (to read). Someone else's escalation an
 the caller (another staff member claimed first) answers 409.
 """
 
-from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.serializers import next_link, page_body, page_serializer
 from ads.escalation import selectors, services
 from ads.escalation.models import Escalation, EscalationStep
 from ads.escalation.permissions import access_escalation, access_inbox, can_handle_escalation, can_see_contact
@@ -121,12 +121,7 @@ class EscalationDetailSerializer(EscalationOutputSerializer):
         return StepSerializer(selectors.escalation_steps(escalation=escalation), many=True).data
 
 
-@extend_schema_serializer(component_name="EscalationPage")
-class EscalationPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    page = serializers.IntegerField()
-    next = serializers.IntegerField(allow_null=True, help_text=_("The next page number; null on the last page."))
-    results = EscalationOutputSerializer(many=True)
+EscalationPageSerializer = page_serializer("EscalationPage", EscalationOutputSerializer(many=True))
 
 
 def _context(request: Request) -> dict:
@@ -144,7 +139,9 @@ class EscalationListApi(APIView):
     @extend_schema_serializer(component_name="EscalationListFilter")
     class FilterSerializer(serializers.Serializer):
         state = serializers.ChoiceField(choices=Escalation.State.choices, required=False, allow_blank=True)
-        page = serializers.IntegerField(required=False, default=1, min_value=1, max_value=100_000)
+        cursor = serializers.CharField(
+            required=False, allow_blank=True, max_length=200, help_text=_("Set in the `next` link of a page.")
+        )
 
     @extend_schema(
         operation_id="escalations_list",
@@ -164,15 +161,11 @@ class EscalationListApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
-        rows = selectors.escalation_inbox(user=request.user, state=params.get("state", ""))
-        page = Paginator(rows, PAGE_SIZE).get_page(params["page"])
-        body = {
-            "count": page.paginator.count,
-            "page": page.number,
-            "next": page.next_page_number() if page.has_next() else None,
-            "results": EscalationOutputSerializer(page.object_list, many=True, context=_context(request)).data,
-        }
-        return Response(body)
+        rows, cursor = selectors.escalation_inbox_page(
+            user=request.user, state=params.get("state", ""), cursor=params.get("cursor") or None, size=PAGE_SIZE
+        )
+        results = EscalationOutputSerializer(rows, many=True, context=_context(request)).data
+        return Response(page_body(results, next_link(request, cursor=cursor) if cursor else None))
 
 
 class EscalationDetailApi(APIView):

@@ -4,13 +4,16 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import CoordinatorRole, Neighbourhood, Partner, User, WorkerAssignment
 from ads.escalation.models import Coverage, Escalation, EscalationRule, EscalationStep, Heartbeat, WebhookDelivery
 from ads.escalation.permissions import escalations_visible_to, rules_in_scope_q
 from ads.models import Ad
+from ads.selectors import cursor_decode, cursor_encode
 
 # What the scan needs of a request; nothing else is read.
 LADDER_FIELDS = (
@@ -153,9 +156,35 @@ def escalation_inbox(*, user: User, state: str = "") -> QuerySet[Escalation]:
     escalations = escalations_visible_to(user)
     if state:
         escalations = escalations.filter(state=state)
-    return escalations.select_related(
-        "ad", "ad__neighbourhood", "ad__category", "ad__author", "partner", "claimed_by"
-    ).order_by(_open_first(), "created_at", "id")
+    return (
+        escalations.select_related("ad", "ad__neighbourhood", "ad__category", "ad__author", "partner", "claimed_by")
+        .annotate(rank=_open_first())
+        .order_by("rank", "created_at", "id")
+    )
+
+
+def escalation_inbox_page(
+    *, user: User, state: str = "", cursor: str | None, size: int
+) -> tuple[list[Escalation], str | None]:
+    """One page of the inbox after `cursor` (None: the first), and the cursor of the next
+    page (None on the last). Keyset on (rank, created_at, id): pages stay right as rows come."""
+    rows = escalation_inbox(user=user, state=state)
+    if cursor:
+        rank, created_at, pk = _inbox_cursor_decode(cursor)
+        later = Q(created_at__gt=created_at) | Q(created_at=created_at, id__gt=pk)
+        rows = rows.filter(Q(rank__gt=rank) | (Q(rank=rank) & later))
+    page = list(rows[: size + 1])
+    if len(page) <= size:
+        return page, None
+    last = page[size - 1]
+    return page[:size], f"{last.rank}.{cursor_encode(last.created_at, last.pk)}"
+
+
+def _inbox_cursor_decode(cursor: str) -> tuple[int, datetime, int]:
+    rank, _dot, rest = cursor.partition(".")
+    if rank not in ("0", "1", "2"):
+        raise ValidationError({"cursor": _("This page link is not valid.")})
+    return (int(rank), *cursor_decode(rest))
 
 
 def ad_escalations(*, ad: Ad) -> QuerySet[Escalation]:

@@ -84,16 +84,23 @@
     var announce = document.querySelector("[data-live-announce]");
     var changed = document.querySelector("[data-live-changed]");
 
-    function fetchSince(since) {
-      return getJson("/api/v1/ads/" + adId + "/events/?since=" + since).then(function (page) {
-        page.events.forEach(applyEvent);
+    // Every list of the API answers {results, next}: follow `next` (on this page's own
+    // origin) until it is null; each event's cursor is where the next call starts.
+    function fetchFrom(url) {
+      return getJson(url).then(function (page) {
+        page.results.forEach(function (event) {
+          applyEvent(event);
+          cursor = Math.max(cursor, event.cursor);
+        });
         showStatus(page.ad);
-        cursor = Math.max(cursor, page.cursor);
-        if (page.next) return fetchSince(page.cursor);
+        if (page.next) {
+          var link = new URL(page.next, location.href);
+          return fetchFrom(link.pathname + link.search);
+        }
       });
     }
     var resync = serial(function () {
-      return fetchSince(cursor);
+      return fetchFrom("/api/v1/ads/" + adId + "/events/?since=" + cursor);
     });
 
     function applyEvent(event) {

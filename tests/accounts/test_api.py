@@ -100,7 +100,8 @@ def test_neighbourhoods_are_listed_for_everyone_by_name(cast):
     factories.NeighbourhoodFactory(slug="centrum", name="Centrum")
     response = api_as(None).get(NEIGHBOURHOODS)
     assert response.status_code == 200
-    rows = response.json()
+    assert response.json()["next"] is None
+    rows = response.json()["results"]
     assert [row["slug"] for row in rows] == ["centrum", "noord", "zuid"]
     assert set(rows[0]) == {"id", "slug", "name", "municipality", "municipality_name", "is_member"}
     assert (rows[0]["municipality"], rows[0]["municipality_name"]) == ("utrecht", "Utrecht")
@@ -112,7 +113,7 @@ def test_neighbourhoods_list_runs_a_fixed_number_of_queries(cast, django_assert_
         factories.NeighbourhoodFactory(slug=f"wijk-{n}")
     client = api_as(cast.worker)
     with django_assert_max_num_queries(2):
-        assert len(client.get(NEIGHBOURHOODS).json()) == 22
+        assert len(client.get(NEIGHBOURHOODS).json()["results"]) == 22
 
 
 # ---- me ----

@@ -85,7 +85,7 @@ def test_nobody_logs_out_with_get(cast, name):
 def test_neighbourhoods_show_where_each_persona_is_a_member(cast, name):
     response = api_as(persona(cast, name)).get(reverse("api-neighbourhoods"))
     assert response.status_code == 200
-    rows = response.json()
+    rows = response.json()["results"]
     assert {row["slug"] for row in rows} == {"noord", "zuid"}
     assert {row["slug"] for row in rows if row["is_member"]} == MEMBER_OF[name]
 

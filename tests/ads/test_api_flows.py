@@ -118,7 +118,7 @@ def test_a_neighbour_replies_and_the_author_answers_in_that_conversation(cast):
     assert answer.status_code == 201
     assert answer.json()["is_mine"] is True
     assert again.json()["conversation"] == conversation_id
-    seen = neighbour.get(_ad_url("api-ad-replies", cast.ad)).json()
+    seen = neighbour.get(_ad_url("api-ad-replies", cast.ad)).json()["results"]
     assert len(seen) == 1
     assert [(r["author_name"], r["body"], r["is_mine"]) for r in seen[0]["replies"]] == [
         ("Noor", "Ik rijd je wel.", True),
@@ -165,7 +165,7 @@ def test_the_author_chooses_a_helper_and_closes_with_thanks(cast):
     chosen = author.post(_ad_url("api-ad-helper", cast.ad), {"conversation": cast.conversation.pk}, format="json")
     assert chosen.status_code == 200
     assert (chosen.json()["status"], chosen.json()["helper_name"]) == ("matched", "Bram")
-    conversations = author.get(_ad_url("api-ad-replies", cast.ad)).json()
+    conversations = author.get(_ad_url("api-ad-replies", cast.ad)).json()["results"]
     assert conversations[0]["is_helper"] is True
 
     closed = author.post(_ad_url("api-ad-close", cast.ad), {"thanks": "Dank je, Bram!"}, format="json")
@@ -274,7 +274,7 @@ def test_the_author_sees_their_own_hidden_ad_but_neighbours_do_not(cast):
 
 def test_english_category_names_follow_the_request_language(cast):
     response = api_as(cast.author).get(reverse("api-categories"), HTTP_ACCEPT_LANGUAGE="en")
-    assert response.json()[0] == {"slug": "boodschappen", "name": "Groceries"}
+    assert response.json()["results"][0] == {"slug": "boodschappen", "name": "Groceries"}
 
 
 def _queries_for_conversations(cast) -> int:

@@ -173,7 +173,7 @@ def test_list_shows_only_the_callers_neighbourhoods(cast, persona):
 def test_categories_answer_every_signed_in_persona(cast, persona):
     response = api_as(_user(cast, persona)).get(reverse("api-categories"))
     assert response.status_code == 200
-    assert response.json()[0] == {"slug": "boodschappen", "name": "Boodschappen"}
+    assert response.json()["results"][0] == {"slug": "boodschappen", "name": "Boodschappen"}
 
 
 @pytest.mark.parametrize(
@@ -186,19 +186,21 @@ def test_each_persona_sees_the_conversations_they_may(cast, persona, sees):
 
     response = api_as(_user(cast, persona)).get(reverse("api-ad-replies", args=[cast.ad.pk]))
 
-    assert [conversation["id"] for conversation in response.json()] == [conversations[name] for name in sees]
+    assert [conversation["id"] for conversation in response.json()["results"]] == [
+        conversations[name] for name in sees
+    ]
 
 
 def test_a_neighbour_without_a_conversation_sees_none(cast):
     response = api_as(cast.neighbour).get(reverse("api-ad-replies", args=[cast.ad.pk]))
     assert response.status_code == 200
-    assert response.json() == []
+    assert response.json() == {"results": [], "next": None}
 
 
 def test_conversations_show_display_names_and_never_emails(cast):
     response = api_as(cast.author).get(reverse("api-ad-replies", args=[cast.ad.pk]))
 
-    conversation = response.json()[0]
+    conversation = response.json()["results"][0]
     assert conversation["responder_name"] == "Bram"
     assert conversation["replies"][0]["author_name"] == "Bram"
     text = response.content.decode()

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from ads.escalation import selectors
 from ads.escalation.exceptions import EscalationAlreadyClaimed, EscalationClosed
 from ads.escalation.models import Escalation, EscalationStep
 from ads.escalation.services import escalation_scan
@@ -52,21 +53,39 @@ def test_list_shows_the_organisations_escalations_open_first_with_their_age(ladd
     pia = ladder.care_staff[0]
     api_as(pia).post(url(done, "claim"))
     body = api_as(pia).get("/api/v1/escalations/").json()
-    assert body["count"] == 2
+    assert body["next"] is None and set(body) == {"results", "next"}
     assert [row["id"] for row in body["results"]] == [escalated.pk, done.pk]  # waiting first
     first = body["results"][0]
     assert first["state"] == "open" and first["partner"] == ladder.care.slug
     assert first["age_minutes"] > 0 and first["request"]["title"] == "Boodschappen halen"
     assert first["can_act"] is True
-    assert api_as(pia).get("/api/v1/escalations/?state=claimed").json()["count"] == 1
+    assert [row["id"] for row in api_as(pia).get("/api/v1/escalations/?state=claimed").json()["results"]] == [done.pk]
+
+
+def test_the_list_comes_in_pages_that_follow_next(ladder, escalated, monkeypatch):
+    monkeypatch.setattr("ads.escalation.api_inbox.PAGE_SIZE", 2)
+    for hours in (50, 55, 60, 65):
+        ladder.request(age=hours * HOUR, title=f"Verzoek {hours}")
+    escalation_scan(now=NOW)
+    pia = ladder.care_staff[0]
+    api_as(pia).post(url(Escalation.objects.filter(partner=ladder.care).order_by("created_at").first(), "claim"))
+    expected = list(selectors.escalation_inbox(user=pia).values_list("id", flat=True))
+    client, seen, link = api_as(pia), [], "/api/v1/escalations/"
+    while link:
+        body = client.get(link).json()
+        assert len(body["results"]) <= 2
+        seen += [row["id"] for row in body["results"]]
+        link = body["next"]
+    assert len(expected) == 5 and seen == expected  # the claimed one last, none twice
+    assert client.get("/api/v1/escalations/", {"cursor": "7.bm9wZQ"}).status_code == 400
 
 
 def test_list_of_another_partner_is_empty_and_a_resident_has_none(ladder, escalated, stranger):
-    assert api_as(stranger).get("/api/v1/escalations/").json()["count"] == 0
+    assert api_as(stranger).get("/api/v1/escalations/").json() == {"results": [], "next": None}
     refused = api_as(ladder.author).get("/api/v1/escalations/")
     assert refused.status_code == 403 and refused.json()["detail"]
-    assert api_as(ladder.worker).get("/api/v1/escalations/").json()["count"] == 1  # the whole history
-    assert api_as(ladder.coordinator).get("/api/v1/escalations/").json()["count"] == 1
+    assert len(api_as(ladder.worker).get("/api/v1/escalations/").json()["results"]) == 1  # the whole history
+    assert len(api_as(ladder.coordinator).get("/api/v1/escalations/").json()["results"]) == 1
 
 
 def test_a_bad_filter_is_a_400(ladder, escalated):

@@ -26,7 +26,7 @@ def test_coordinator_adds_and_lists_rules(coordinator, noord):
     assert response.status_code == 201, response.json()
     assert response.json()["neighbourhood"] == "noord"
     api_as(coordinator).post(URL, {"region": "regio-utrecht", "threshold_minutes": 24 * 60}, format="json")
-    rules = api_as(coordinator).get(URL).json()
+    rules = api_as(coordinator).get(URL).json()["results"]
     assert {(r["neighbourhood"], r["region"], r["category"], r["urgency"], r["threshold_minutes"]) for r in rules} == {
         ("noord", None, "boodschappen", "today", 90),
         (None, "regio-utrecht", None, "", 24 * 60),

@@ -201,8 +201,8 @@ class SyncingClient:
         while url:
             status, page = api("GET", url, token=self.token)
             assert status == 200, page
-            self.replies += [event["reply"]["id"] for event in page["events"] if event["reply"]]
-            self.cursor = page["cursor"]
+            self.replies += [event["reply"]["id"] for event in page["results"] if event["reply"]]
+            self.cursor = max([self.cursor] + [event["cursor"] for event in page["results"]])
             url = page["next"]
 
     def pump(self, seconds: float) -> None:

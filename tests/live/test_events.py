@@ -72,33 +72,34 @@ def history(cast):
 @pytest.mark.parametrize("who", ["author", "worker"])
 def test_author_and_worker_see_every_event_with_reply_text(cast, history, who):
     body = api_as(getattr(cast, who)).get(_url(cast.ad), HTTP_ACCEPT_LANGUAGE="en").json()
-    assert [e["type"] for e in body["events"]] == ["reply.created", "reply.created", "ad.matched"]
-    assert [e["reply"]["body"] for e in body["events"][:2]] == ["Eerste\n\nregel", "Ik kan ook"]
+    assert [e["type"] for e in body["results"]] == ["reply.created", "reply.created", "ad.matched"]
+    assert [e["reply"]["body"] for e in body["results"][:2]] == ["Eerste\n\nregel", "Ik kan ook"]
     assert body["ad"] == {"id": cast.ad.pk, "status": "matched", "status_label": "Helper found"}
-    assert body["cursor"] == history[-1].pk and body["next"] is None
+    assert body["results"][-1]["cursor"] == history[-1].pk and body["next"] is None
+    assert set(body) == {"results", "next", "ad"}
 
 
 def test_a_responder_sees_only_their_conversation_and_ad_events(cast, history):
     body = api_as(cast.responder).get(_url(cast.ad)).json()
-    assert [(e["type"], e["conversation"]) for e in body["events"]] == [
+    assert [(e["type"], e["conversation"]) for e in body["results"]] == [
         ("reply.created", cast.conversation.pk),
         ("ad.matched", None),
     ]
-    reply = body["events"][0]["reply"]
+    reply = body["results"][0]["reply"]
     assert reply["is_mine"] is True and reply["author_name"] == cast.responder.display_name
-    assert body["events"][1]["reply"] is None
+    assert body["results"][1]["reply"] is None
 
 
 def test_a_neighbour_outside_the_conversations_sees_only_ad_events(cast, history):
     stranger = factories.UserFactory(neighbourhood=cast.noord)
     body = api_as(stranger).get(_url(cast.ad)).json()
-    assert [e["type"] for e in body["events"]] == ["ad.matched"]
+    assert [e["type"] for e in body["results"]] == ["ad.matched"]
 
 
 def test_since_returns_only_later_events(cast, history):
     body = api_as(cast.author).get(_url(cast.ad, since=history[0].pk)).json()
-    assert [e["cursor"] for e in body["events"]] == [e.pk for e in history[1:]]
-    assert api_as(cast.author).get(_url(cast.ad, since=history[-1].pk)).json()["events"] == []
+    assert [e["cursor"] for e in body["results"]] == [e.pk for e in history[1:]]
+    assert api_as(cast.author).get(_url(cast.ad, since=history[-1].pk)).json()["results"] == []
 
 
 def test_a_long_history_comes_in_pages_with_next(cast, monkeypatch):
@@ -109,7 +110,7 @@ def test_a_long_history_comes_in_pages_with_next(cast, monkeypatch):
     seen, url = [], _url(cast.ad)
     while url:
         body = client.get(url).json()
-        seen += [e["reply"]["body"] for e in body["events"]]
+        seen += [e["reply"]["body"] for e in body["results"]]
         url = body["next"]
     assert seen == [f"Bericht {n}" for n in range(5)]
 

@@ -136,7 +136,7 @@ def test_worker_hides_and_restores_a_reply(cast):
     hidden = api_as(cast.worker).post(url, {"action": "hide", "reason": "Scheldwoord."}, format="json")
     assert hidden.json() == {"ad": cast.ad.pk, "reply": reply.pk, "moderation": "hidden"}
     assert _notes(cast.responder, "moderation.reply_hidden")
-    assert api_as(cast.author).get(reverse("api-ad-replies", args=[cast.ad.pk])).json()[0]["replies"] == []
+    assert api_as(cast.author).get(reverse("api-ad-replies", args=[cast.ad.pk])).json()["results"][0]["replies"] == []
     restored = api_as(cast.worker).post(url, {"action": "restore", "reason": "Toch goed."}, format="json")
     assert restored.json()["moderation"] == "visible"
     assert AuditEntry.objects.filter(target_type="ads.reply", target_id=reply.pk).count() == 2

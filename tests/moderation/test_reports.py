@@ -140,12 +140,12 @@ def test_three_reports_hide_a_reply_but_not_its_ad(cast, reply):
     cast.ad.refresh_from_db()
     assert reply.moderation == Reply.Moderation.HIDDEN
     assert cast.ad.moderation == Ad.Moderation.VISIBLE
-    author_view = api_as(cast.author).get(reverse("api-ad-replies", args=[cast.ad.pk])).json()
+    author_view = api_as(cast.author).get(reverse("api-ad-replies", args=[cast.ad.pk])).json()["results"]
     assert author_view[0]["replies"] == []
-    writer_view = api_as(cast.responder).get(reverse("api-ad-replies", args=[cast.ad.pk])).json()
+    writer_view = api_as(cast.responder).get(reverse("api-ad-replies", args=[cast.ad.pk])).json()["results"]
     assert [r["id"] for r in writer_view[0]["replies"]] == [reply.pk]
     events = api_as(cast.author).get(reverse("api-ad-events", args=[cast.ad.pk])).json()
-    assert all(event["reply"] is None for event in events["events"] if event["conversation"])
+    assert all(event["reply"] is None for event in events["results"] if event["conversation"])
 
 
 def test_report_page_form_reports_and_thanks(cast, client):

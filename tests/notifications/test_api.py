@@ -29,15 +29,16 @@ def test_since_returns_only_later_ones_oldest_first_with_the_unread_count(cast):
     note_for(cast.neighbour, "d")
     Notification.objects.filter(pk=first.pk).update(read_at=first.created_at)
     data = api_as(cast.author).get(LIST, {"since": first.pk}).json()
-    assert [n["id"] for n in data["notifications"]] == [second.pk, third.pk]
-    assert (data["cursor"], data["next"], data["unread"]) == (third.pk, None, 2)
-    item = data["notifications"][0]
+    assert [n["id"] for n in data["results"]] == [second.pk, third.pk]
+    assert (data["next"], data["unread"]) == (None, 2)
+    assert set(data) == {"results", "next", "unread"}
+    item = data["results"][0]
     assert item["kind"] == "ad.match" and item["target"] == {"type": "ad", "id": 7, "url": "/advertenties/7/"}
     assert item["read_at"] is None and "b" in item["message"]
     empty = api_as(cast.author).get(LIST, {"since": third.pk}).json()
-    assert (empty["notifications"], empty["cursor"], empty["unread"]) == ([], third.pk, 2)
+    assert (empty["results"], empty["next"], empty["unread"]) == ([], None, 2)
     everything = api_as(cast.author).get(LIST).json()
-    assert [n["id"] for n in everything["notifications"]] == [first.pk, second.pk, third.pk]
+    assert [n["id"] for n in everything["results"]] == [first.pk, second.pk, third.pk]
 
 
 def test_a_long_list_comes_in_pages_with_next(cast, monkeypatch):
@@ -45,9 +46,12 @@ def test_a_long_list_comes_in_pages_with_next(cast, monkeypatch):
 
     monkeypatch.setattr(selectors, "API_BATCH", 2)
     notes = [note_for(cast.author, k) for k in "abcde"]
-    page = api_as(cast.author).get(LIST).json()
-    assert [n["id"] for n in page["notifications"]] == [notes[0].pk, notes[1].pk]
-    assert page["next"].endswith(f"?since={notes[1].pk}")
+    client = api_as(cast.author)
+    page = client.get(LIST).json()
+    assert [n["id"] for n in page["results"]] == [notes[0].pk, notes[1].pk]
+    assert page["next"] == f"http://testserver{LIST}?since={notes[1].pk}"
+    rest = client.get(page["next"]).json()
+    assert [n["id"] for n in rest["results"]] == [notes[2].pk, notes[3].pk] and rest["next"]
 
 
 def test_unread_count_for_the_badge(cast):

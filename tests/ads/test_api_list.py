@@ -157,6 +157,8 @@ def test_search_finds_words_in_title_and_description(cast, q):
 def test_search_stays_in_the_callers_neighbourhoods(cast):
     factories.AdFactory(author=cast.outsider, title="Fiets maken in Zuid")
     assert _ids(api_as(cast.author).get(LIST, {"q": "fiets"})) == []
+    noord = factories.AdFactory(author=cast.neighbour, title="Fiets maken in Noord")
+    assert _ids(api_as(cast.author).get(LIST, {"q": "fiets"})) == [noord.pk]
 
 
 @pytest.mark.parametrize("q", ['"open quote', "a & | ! ( :*", "'; DROP TABLE ads_ad; --", "ü ✓ 漢字", "-"])

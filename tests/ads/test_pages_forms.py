@@ -114,7 +114,10 @@ def test_script_in_a_placed_ad_is_stored_as_text_and_shown_escaped(cast):
     client = client_for(cast.author)
     client.post(CREATE, {**VALID, "title": "<script>alert(1)</script>"})
     ad = Ad.objects.get(title="<script>alert(1)</script>")
-    text = client_for(cast.neighbour).get(reverse("ads:detail", args=[ad.pk])).text
+    response = client_for(cast.neighbour).get(reverse("ads:detail", args=[ad.pk]))
+    assert response.status_code == 200
+    text = response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # shown, as text
     assert "<script>alert(1)</script>" not in text
 
 

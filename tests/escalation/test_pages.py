@@ -42,7 +42,11 @@ def test_inbox_lists_the_organisations_requests_with_their_wait(ladder, escalate
 def test_inbox_of_another_partner_does_not_show_it(ladder, escalated):
     other = partner_covering(ladder.zuid, ladder.groceries, name="Zuidzorg")
     sam = factories.UserFactory(neighbourhood=None, partner=other)
-    assert "Boodschappen halen" not in client_for(sam).get(reverse("escalations:inbox")).content.decode()
+    response = client_for(sam).get(reverse("escalations:inbox"))
+    assert response.status_code == 200 and "Passed-on requests" in response.content.decode()
+    assert "Boodschappen halen" not in response.content.decode()
+    # The partner it is addressed to does see it on the same page.
+    assert "Boodschappen halen" in client_for(ladder.care_staff[0]).get(reverse("escalations:inbox")).content.decode()
 
 
 def test_a_resident_has_no_inbox(ladder, escalated):
@@ -53,8 +57,13 @@ def test_a_resident_has_no_inbox(ladder, escalated):
 
 def test_residents_have_no_menu_link_and_an_empty_inbox(ladder, escalated):
     client = client_for(ladder.offerer)
-    assert "Passed-on requests" not in client.get(reverse("ads:mine")).content.decode()
-    assert "Boodschappen halen" not in client.get(reverse("escalations:inbox")).content.decode()
+    mine = client.get(reverse("ads:mine"))
+    assert mine.status_code == 200 and "Passed-on requests" not in mine.content.decode()
+    inbox = client.get(reverse("escalations:inbox"))
+    assert inbox.status_code == 403 and "Only partner staff" in inbox.content.decode()
+    assert "Boodschappen halen" not in inbox.content.decode()
+    # Partner staff have the menu link.
+    assert "Passed-on requests" in client_for(ladder.care_staff[0]).get(reverse("ads:mine")).content.decode()
 
 
 def test_detail_shows_the_minimum_to_act_with_the_phone_number(ladder, escalated):

@@ -105,9 +105,11 @@ def test_a_request_escalated_when_it_exists_already_is_not_notified_again(ladder
 
 def test_a_neighbours_reply_before_the_threshold_stops_the_ladder(ladder):
     ad = ladder.request(age=47 * HOUR)
+    unanswered = ladder.request(age=47 * HOUR)
     ad_services.reply_post(ad=ad, author=ladder.offerer, body="Ik kan helpen.")
     escalation_scan(now=NOW + 2 * HOUR)
     assert ladder_of(ad) == []
+    assert ladder_of(unanswered) == [("Thuiszorg Noord", 1, "open")]  # the scan did run past the threshold
 
 
 def test_a_reply_after_escalation_closes_the_open_escalations_with_that_reason(ladder):

@@ -58,6 +58,10 @@ def test_a_refused_change_records_and_pushes_nothing(cast, pushes, django_captur
         services.reply_post(ad=cast.ad, author=cast.author, body="Zonder gesprek")
     assert not AdEvent.objects.exists()
     assert pushes == []
+    with django_capture_on_commit_callbacks(execute=True):  # an accepted change records and pushes
+        services.reply_post(ad=cast.ad, author=cast.responder, body="In mijn gesprek")
+    assert AdEvent.objects.count() == 1
+    assert [group for group, _event in pushes] == [f"ad.{cast.ad.pk}", f"user.{cast.author.pk}"]
 
 
 @pytest.fixture

@@ -109,6 +109,7 @@ def test_saving_a_person_without_role_change_records_nothing(cast):
     cast.author.display_name = "Anna B."
     cast.author.save()
     cast.author.save(update_fields=["last_login"])
+    assert User.objects.get(pk=cast.author.pk).display_name == "Anna B."
     assert not AuditEntry.objects.filter(subject=cast.author).exists()
 
 

@@ -54,9 +54,11 @@ def test_reply_reports_are_items_of_their_own(cast):
 
 def test_handled_reports_leave_the_queue(cast):
     report_ad(cast.neighbour, cast.ad)
-    api_as(cast.worker).post(
+    assert len(_queue(cast.worker)["reported"]) == 1
+    response = api_as(cast.worker).post(
         reverse("api-moderation-ad-decisions", args=[cast.ad.pk]), {"action": "dismiss", "reason": "ok"}, format="json"
     )
+    assert response.status_code == 200 and response.json()["moderation"] == "visible"
     assert _queue(cast.worker)["reported"] == []
 
 

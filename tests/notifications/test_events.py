@@ -43,6 +43,8 @@ def test_a_refused_reply_notifies_nobody(cast):
     with pytest.raises(ValidationError):
         services.reply_post(ad=cast.ad, author=cast.responder, body="   ")
     assert not Notification.objects.exists()
+    services.reply_post(ad=cast.ad, author=cast.responder, body="Toch wel")  # a valid one does notify
+    assert notes("reply.created") == [(cast.author.pk, cast.ad.pk)]
 
 
 def test_the_chosen_helper_is_notified(cast):
@@ -62,6 +64,8 @@ def test_closing_without_a_helper_or_withdrawing_thanks_nobody(cast):
     other = factories.AdFactory(author=cast.author)
     factories.ConversationFactory(ad=other, responder=cast.neighbour)
     services.ad_withdraw(ad=other, withdrawer=cast.author)
+    assert Ad.objects.get(pk=cast.ad.pk).status == Ad.Status.DONE
+    assert Ad.objects.get(pk=other.pk).status == Ad.Status.WITHDRAWN
     assert not Notification.objects.filter(kind="ad.thanked").exists()
 
 
@@ -106,14 +110,17 @@ def test_an_offer_left_behind_in_a_neighbourhood_one_moved_away_from_does_not_ma
     offer(mover)
     mover.neighbourhood = cast.zuid
     mover.save(update_fields=["neighbourhood"])
-    post_request(cast.author)
-    assert notes("ad.match") == []
+    offer(cast.neighbour)  # an offer of someone who still lives there
+    ad = post_request(cast.author)
+    assert notes("ad.match") == [(cast.neighbour.pk, ad.pk)]
 
 
 def test_a_request_in_zuid_does_not_reach_noord(cast):
     offer(cast.neighbour)
-    post_request(cast.outsider)
-    assert notes("ad.match") == []
+    zuid_neighbour = factories.UserFactory(neighbourhood=cast.zuid)
+    offer(zuid_neighbour)
+    ad = post_request(cast.outsider)
+    assert notes("ad.match") == [(zuid_neighbour.pk, ad.pk)]
 
 
 def test_a_new_offer_matches_nobody(cast):
@@ -125,6 +132,7 @@ def test_a_new_offer_matches_nobody(cast):
         title="Ik doe boodschappen",
         description="Elke dinsdag.",
     )
+    assert Ad.objects.filter(kind=Ad.Kind.OFFER, title="Ik doe boodschappen").exists()
     assert notes("ad.match") == []
 
 

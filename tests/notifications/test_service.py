@@ -65,6 +65,9 @@ def test_a_rolled_back_event_leaves_no_notification_and_queues_nothing(db, djang
         notify(recipient_id=user.pk, kind="x", target=TARGET)
         raise RuntimeError
     assert callbacks == [] and not Notification.objects.exists()
+    with django_capture_on_commit_callbacks() as callbacks:  # committed, the same call stores and delivers
+        notify(recipient_id=user.pk, kind="x", target=TARGET)
+    assert callbacks and Notification.objects.filter(recipient=user).count() == 1
 
 
 @pytest.mark.redis

@@ -30,10 +30,15 @@ def _page(client, user, ad) -> str:
 def test_an_ad_never_shows_the_authors_phone_street_or_postcode(matched, client) -> None:
     for viewer in (matched.neighbour, matched.worker, matched.responder):
         page = _page(client, viewer, matched.ad)
+        assert matched.ad.title in page
         assert PHONE not in page and STREET not in page and "3514" not in page
-        api = api_as(viewer).get(f"/api/v1/ads/{matched.ad.pk}/").content.decode()
+        response = api_as(viewer).get(f"/api/v1/ads/{matched.ad.pk}/")
+        assert response.status_code == 200 and response.json()["id"] == matched.ad.pk
+        api = response.content.decode()
         assert PHONE not in api and STREET not in api and "3514" not in api
-    board = api_as(matched.neighbour).get("/api/v1/ads/?neighbourhood=noord").content.decode()
+    response = api_as(matched.neighbour).get("/api/v1/ads/?neighbourhood=noord")
+    assert response.status_code == 200 and matched.ad.pk in [row["id"] for row in response.json()["results"]]
+    board = response.content.decode()
     assert PHONE not in board and STREET not in board
 
 

@@ -119,9 +119,11 @@ class MunicipalityListApi(APIView):
         def get_coordinated(self, municipality) -> bool:
             return municipality.pk in self.context["coordinated"]
 
+    PageSerializer = page_serializer("MunicipalityPage", OutputSerializer(many=True))
+
     @extend_schema(
         operation_id="municipalities_list",
-        responses=OutputSerializer(many=True),
+        responses=PageSerializer,
         description=_(
             "The municipalities you may see: where you live or work, where your partner organisation works, "
             "and those you coordinate."
@@ -130,7 +132,8 @@ class MunicipalityListApi(APIView):
     def get(self, request: Request) -> Response:
         municipalities = municipalities_visible_to(request.user).select_related("region").order_by("name", "pk")
         context = {"coordinated": coordinator_scope(request.user).municipality_ids}
-        return Response(MunicipalityListApi.OutputSerializer(municipalities, many=True, context=context).data)
+        rows = MunicipalityListApi.OutputSerializer(municipalities, many=True, context=context).data
+        return Response(page_body(rows))
 
 
 class MeApi(APIView):

@@ -105,6 +105,7 @@ LISTS = {
     "categories_list",
     "escalation_rules_list",
     "escalations_list",
+    "municipalities_list",
     "neighbourhoods_list",
     "notifications_list",
 }
